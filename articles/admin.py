@@ -1,0 +1,190 @@
+"""The editors' admin, in Traditional Chinese. Workflow steps go through ``articles.services``."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import Count
+from django.http import HttpRequest
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+
+from articles import services, views
+from articles.forms import ArticleAdminForm, ImageAdminForm
+from articles.models import Article, Image, Source, Tag
+
+STATUS_COLOURS = {
+    Article.Status.DRAFT: "#6b7280",
+    Article.Status.REVIEW: "#b45309",
+    Article.Status.SCHEDULED: "#1d4ed8",
+    Article.Status.PUBLISHED: "#15803d",
+    Article.Status.ARCHIVED: "#374151",
+}
+
+
+def _error_text(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc)
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = ["name", "kind", "reprint_permission", "permission_expires", "homepage"]
+    list_filter = ["kind", "reprint_permission"]
+    search_fields = ["name", "slug", "homepage"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "kind", "homepage", "feed_url", "logo"]}),
+        ("轉載授權", {"fields": ["reprint_permission", "permission_note", "permission_expires", "copyright_notice"]}),
+    ]
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    form = ImageAdminForm
+    list_display = ["thumbnail", "alt_text", "credit", "ai_generated", "dimensions", "created_at"]
+    list_filter = ["ai_generated", "format"]
+    search_fields = ["alt_text", "caption", "credit"]
+    readonly_fields = ["preview", "dimensions", "format", "created_at", "uploaded_by"]
+    autocomplete_fields = ["source"]
+
+    @admin.display(description="縮圖")
+    def thumbnail(self, obj: Image) -> str:
+        return format_html('<img src="{}" alt="" style="height:48px;width:auto;border-radius:4px">', obj.file.url)
+
+    @admin.display(description="預覽")
+    def preview(self, obj: Image) -> str:
+        if not obj.pk:
+            return "—"
+        return format_html('<img src="{}" alt="" style="max-width:480px;height:auto">', obj.file.url)
+
+    @admin.display(description="尺寸")
+    def dimensions(self, obj: Image) -> str:
+        return f"{obj.width} × {obj.height}"
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_hans", "slug", "article_count"]
+    search_fields = ["name", "name_hans", "slug"]
+    readonly_fields = ["name_hans"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(article_count=Count("tagged_articles"))
+
+    @admin.display(description="文章數", ordering="article_count")
+    def article_count(self, obj: Tag) -> int:
+        return obj.article_count
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = ["thumbnail", "title", "status_badge", "source", "publish_at", "tag_list", "updated_by"]
+    list_display_links = ["title"]
+    list_filter = ["status", "language", "source", "publish_at"]
+    list_select_related = ["source", "featured_image", "updated_by"]
+    search_fields = ["title", "summary", "guid", "original_url", "author"]
+    date_hierarchy = "publish_at"
+    autocomplete_fields = ["source", "original_source", "featured_image"]
+    readonly_fields = ["published_at", "share_total", "created_at", "created_by", "updated_at", "updated_by"]
+    actions = ["action_submit_for_review", "action_publish", "action_unpublish"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "body", "language", "author", "tags", "featured_image"]}),
+        ("來源與版權", {"fields": ["source", "original_source", "original_url", "copyright_notice", "guid"]}),
+        ("發布", {"fields": ["status", "publish_at", "published_at"]}),
+        ("紀錄", {"classes": ["collapse"],
+                  "fields": ["share_total", "created_at", "created_by", "updated_at", "updated_by"]}),
+    ]
+
+    class Media:
+        js = ["js/admin-tags.js"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("tagged_items__tag")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        return form
+
+    def has_change_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        if allowed and obj is not None and not request.user.has_perm(services.PUBLISH_PERMISSION):
+            # Writers edit drafts and articles in review; live articles belong to the editors.
+            return obj.status in (Article.Status.DRAFT, Article.Status.REVIEW)
+        return allowed
+
+    def save_model(self, request, obj, form, change):
+        services.article_set_status(article=obj, status=form.cleaned_data["status"], user=request.user)
+
+    # --- list columns -------------------------------------------------------------
+    @admin.display(description="縮圖")
+    def thumbnail(self, obj: Article) -> str:
+        if not obj.featured_image_id:
+            return "—"
+        return format_html('<img src="{}" alt="" style="height:40px;width:64px;object-fit:cover;border-radius:4px">',
+                           obj.featured_image.file.url)
+
+    @admin.display(description="狀態", ordering="status")
+    def status_badge(self, obj: Article) -> str:
+        label = obj.get_status_display()
+        if obj.status == Article.Status.SCHEDULED and obj.is_public:
+            label = "已發布（排程到期）"
+        return format_html('<span style="color:#fff;background:{};padding:2px 8px;border-radius:10px">{}</span>',
+                           STATUS_COLOURS.get(obj.status, "#6b7280"), label)
+
+    @admin.display(description="標籤")
+    def tag_list(self, obj: Article) -> str:
+        return format_html_join("、", "{}", ((item.tag.name,) for item in obj.tagged_items.all())) or "—"
+
+    # --- bulk actions, through the same services as the form ----------------------
+    def _bulk(self, request, queryset, service, done: str) -> None:
+        ok, failures = 0, []
+        for article in queryset:
+            try:
+                service(article=article, user=request.user)
+                ok += 1
+            except (ValidationError, PermissionDenied) as exc:
+                failures.append(f"「{article.title}」：{_error_text(exc)}")
+        if ok:
+            self.message_user(request, f"{done} {ok} 篇文章。", messages.SUCCESS)
+        for failure in failures:
+            self.message_user(request, failure, messages.ERROR)
+
+    @admin.action(description="送審所選文章")
+    def action_submit_for_review(self, request, queryset):
+        self._bulk(request, queryset, services.article_submit_for_review, "已送審")
+
+    @admin.action(description="發布所選文章")
+    def action_publish(self, request, queryset):
+        self._bulk(request, queryset, services.article_publish, "已發布")
+
+    @admin.action(description="下架所選文章（改回草稿）")
+    def action_unpublish(self, request, queryset):
+        self._bulk(request, queryset, services.article_unpublish, "已下架")
+
+    # --- preview ------------------------------------------------------------------
+    def get_urls(self):
+        return [
+            path("<int:pk>/preview/", self.admin_site.admin_view(self.preview_view), name="articles_article_preview"),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request, pk: int):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return views.article_preview(request, pk)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["preview_url"] = reverse("admin:articles_article_preview", args=[obj.pk])
+        return super().render_change_form(request, context, add, change, form_url, obj)

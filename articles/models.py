@@ -1,0 +1,311 @@
+"""The newsroom's domain: sources, articles, images and tags."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from taggit.managers import TaggableManager
+from taggit.models import TagBase, TaggedItemBase
+
+from articles import chinese, sanitize
+
+SCRIPTS = [("zh-hant", "繁體中文"), ("zh-hans", "简体中文")]
+
+
+class Source(models.Model):
+    """An outlet we compile from, or ourselves."""
+
+    class Kind(models.TextChoices):
+        PUBLISHER = "publisher", "出版者"
+        AGGREGATOR = "aggregator", "彙整網站"
+        AGENCY = "agency", "通訊社"
+        OWN = "own", "本站"
+
+    class Permission(models.TextChoices):
+        NONE = "none", "未取得授權"
+        GRANTED = "granted", "已取得轉載授權"
+        PUBLIC = "public", "公開授權"
+        OWN = "own", "本站內容"
+
+    name = models.CharField("名稱", max_length=200, unique=True)
+    slug = models.SlugField("網址代稱", max_length=200, unique=True, allow_unicode=True, blank=True,
+                            help_text="出現在來源頁網址中；留空會依名稱自動產生。")
+    kind = models.CharField("類型", max_length=20, choices=Kind.choices, default=Kind.PUBLISHER)
+    homepage = models.URLField("首頁", blank=True)
+    feed_url = models.URLField("RSS/Atom 網址", blank=True)
+    logo = models.ImageField("標誌", upload_to="sources/", blank=True)
+    copyright_notice = models.TextField(
+        "預設版權聲明", blank=True,
+        help_text="從此來源編譯的文章預設使用的版權聲明，例如：版權歸作者所有，未經許可，不得轉載。",
+    )
+    reprint_permission = models.CharField(
+        "轉載授權", max_length=20, choices=Permission.choices, default=Permission.NONE,
+        help_text="未取得授權或授權已過期時，編譯自此來源的文章不能發布。",
+    )
+    permission_note = models.TextField("授權說明", blank=True, help_text="授權的內容、聯絡人或合約編號。")
+    permission_expires = models.DateField("授權到期日", null=True, blank=True,
+                                          help_text="僅適用於「已取得轉載授權」；留空表示沒有期限。")
+    name_hans = models.CharField("簡體名稱", max_length=200, blank=True, editable=False)
+    name_hant = models.CharField("繁體名稱", max_length=200, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "來源"
+        verbose_name_plural = "來源"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = slugify(self.name, allow_unicode=True)[:200] or "source"
+        self.name_hant = chinese.to_hant(self.name)
+        self.name_hans = chinese.to_hans(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:source", kwargs={"slug": self.slug})
+
+    def localized_name(self, language: str) -> str:
+        return (self.name_hans if language == "zh-hans" else self.name_hant) or self.name
+
+    def reprint_problem(self, on: datetime.date | None = None) -> str | None:
+        """Why this source's articles may not be published today, or None when they may."""
+        on = on or timezone.localdate()
+        if self.reprint_permission in (self.Permission.OWN, self.Permission.PUBLIC):
+            return None
+        if self.reprint_permission == self.Permission.GRANTED:
+            if self.permission_expires and self.permission_expires < on:
+                return f"「{self.name}」的轉載授權已於 {self.permission_expires:%Y-%m-%d} 到期。"
+            return None
+        return f"尚未取得「{self.name}」的轉載授權。"
+
+
+def image_upload_to(instance: Image, filename: str) -> str:
+    # Stored names are generated from the content hash, never taken from the upload.
+    ext = (instance.format or "bin").lower().replace("jpeg", "jpg")
+    digest = instance.content_hash or "pending"
+    return f"images/{digest[:2]}/{digest}.{ext}"
+
+
+class Image(models.Model):
+    """An uploaded picture with its credit; one row per distinct file."""
+
+    file = models.ImageField("檔案", upload_to=image_upload_to, width_field="width", height_field="height")
+    width = models.PositiveIntegerField("寬度", default=0, editable=False)
+    height = models.PositiveIntegerField("高度", default=0, editable=False)
+    format = models.CharField("格式", max_length=10, blank=True, editable=False)
+    content_hash = models.CharField("內容雜湊", max_length=64, unique=True, editable=False)
+    alt_text = models.CharField("替代文字", max_length=300,
+                                help_text="描述圖片內容，供螢幕閱讀器與搜尋引擎使用（必填）。")
+    caption = models.CharField("圖說", max_length=500, blank=True)
+    credit = models.CharField("圖片來源", max_length=200, blank=True,
+                              help_text="顯示在圖片下方，例如：由無界AI 生成、路透社。")
+    ai_generated = models.BooleanField("AI 生成", default=False, help_text="圖片由 AI 生成時勾選，讀者會看到標示。")
+    source = models.ForeignKey(Source, verbose_name="圖片出處", null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="images")
+    credit_hans = models.CharField(max_length=200, blank=True, editable=False)
+    credit_hant = models.CharField(max_length=200, blank=True, editable=False)
+    caption_hans = models.CharField(max_length=500, blank=True, editable=False)
+    caption_hant = models.CharField(max_length=500, blank=True, editable=False)
+    created_at = models.DateTimeField("上傳時間", auto_now_add=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上傳者", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+", editable=False)
+
+    class Meta:
+        verbose_name = "圖片"
+        verbose_name_plural = "圖片"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.alt_text or f"圖片 {self.pk}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.credit_hant, self.credit_hans = chinese.to_hant(self.credit), chinese.to_hans(self.credit)
+        self.caption_hant, self.caption_hans = chinese.to_hant(self.caption), chinese.to_hans(self.caption)
+        super().save(*args, **kwargs)
+
+    def localized_credit(self, language: str) -> str:
+        return (self.credit_hans if language == "zh-hans" else self.credit_hant) or self.credit
+
+    def localized_caption(self, language: str) -> str:
+        return (self.caption_hans if language == "zh-hans" else self.caption_hant) or self.caption
+
+
+class Tag(TagBase):
+    """One tag per concept whatever the script: the name is kept in Traditional form."""
+
+    name_hans = models.CharField("簡體名稱", max_length=100, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "標籤"
+        verbose_name_plural = "標籤"
+
+    def save(self, *args, **kwargs) -> None:
+        self.name_hans = chinese.to_hans(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+    def localized_name(self, language: str) -> str:
+        return (self.name_hans if language == "zh-hans" else self.name) or self.name
+
+
+class TaggedArticle(TaggedItemBase):
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_articles")
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="tagged_items")
+
+    class Meta:
+        verbose_name = "文章標籤"
+        verbose_name_plural = "文章標籤"
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_tag"),
+        ]
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self) -> ArticleQuerySet:
+        """The one publishing rule readers see.
+
+        Published articles, and scheduled ones whose time has come — so a late or missing
+        cron run never delays a story. Every published article has ``publish_at`` set
+        (publishing stamps it), so one indexed range test covers both.
+        """
+        return self.filter(status__in=(Article.Status.PUBLISHED, Article.Status.SCHEDULED),
+                           publish_at__lte=timezone.now())
+
+    def due(self) -> ArticleQuerySet:
+        """Scheduled articles whose ``publish_at`` has passed but whose status is not flipped yet."""
+        return self.filter(status=Article.Status.SCHEDULED, publish_at__lte=timezone.now())
+
+    def for_list(self) -> ArticleQuerySet:
+        """What every public list needs in a constant number of queries."""
+        return self.select_related("source", "featured_image").order_by("-publish_at", "-id")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        REVIEW = "review", "待審"
+        SCHEDULED = "scheduled", "已排程"
+        PUBLISHED = "published", "已發布"
+        ARCHIVED = "archived", "已封存"
+
+    title = models.CharField("標題", max_length=300)
+    slug = models.SlugField("網址代稱", max_length=200, allow_unicode=True, blank=True,
+                            help_text="出現在文章網址中；留空會依標題自動產生。")
+    summary = models.TextField("摘要", blank=True, help_text="列表與分享預覽使用的一兩句話。")
+    body = models.TextField("內文", help_text="HTML；儲存時會清除不安全的標籤與屬性。")
+    language = models.CharField("撰寫字體", max_length=10, choices=SCRIPTS, default="zh-hant",
+                                help_text="內文以哪種字體撰寫；另一種字體會在儲存時自動轉換。")
+    author = models.CharField("作者", max_length=200, blank=True, help_text="署名，例如：編譯／王小明。")
+    status = models.CharField("狀態", max_length=20, choices=Status.choices, default=Status.DRAFT)
+    publish_at = models.DateTimeField("發布時間", null=True, blank=True,
+                                      help_text="排程發布的時間；立即發布時會自動填入。")
+    published_at = models.DateTimeField("實際發布時間", null=True, blank=True, editable=False)
+
+    source = models.ForeignKey(Source, verbose_name="資訊來源", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="articles", help_text="本文編譯自哪個媒體；本站原創可留空。")
+    original_source = models.ForeignKey(Source, verbose_name="原文來源", null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="original_articles",
+                                        help_text="原文最初刊登的媒體（如與資訊來源不同）。")
+    original_url = models.URLField("原文網址", max_length=500, blank=True)
+    guid = models.CharField("匯入識別碼", max_length=300, blank=True,
+                            help_text="來源中的唯一識別碼，匯入時用來避免重複。")
+    copyright_notice = models.TextField("版權聲明", blank=True,
+                                        help_text="留空時使用來源的預設版權聲明。")
+    featured_image = models.ForeignKey(Image, verbose_name="主圖", null=True, blank=True,
+                                       on_delete=models.SET_NULL, related_name="articles")
+    tags = TaggableManager("標籤", through=TaggedArticle, blank=True, help_text="以逗號分隔多個標籤。")
+    share_total = models.PositiveIntegerField("分享次數", default=0, editable=False)
+
+    # Both script variants, derived when the article is saved, never on a reader's request.
+    title_hant = models.CharField(max_length=300, blank=True, editable=False)
+    title_hans = models.CharField(max_length=300, blank=True, editable=False)
+    summary_hant = models.TextField(blank=True, editable=False)
+    summary_hans = models.TextField(blank=True, editable=False)
+    body_hant = models.TextField(blank=True, editable=False)
+    body_hans = models.TextField(blank=True, editable=False)
+    copyright_hant = models.TextField(blank=True, editable=False)
+    copyright_hans = models.TextField(blank=True, editable=False)
+
+    created_at = models.DateTimeField("建立時間", auto_now_add=True)
+    updated_at = models.DateTimeField("更新時間", auto_now=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="建立者", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+", editable=False)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="最後編輯者", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+", editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "文章"
+        verbose_name_plural = "文章"
+        ordering = ["-publish_at", "-id"]
+        permissions = [
+            ("publish_article", "可以發布、排程與下架文章"),
+            ("archive_article", "可以封存文章"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "guid"], condition=~Q(guid=""),
+                                    name="unique_guid_per_source"),
+        ]
+        indexes = [
+            # Home page, feeds and publish_scheduled: status + time range, newest first.
+            models.Index(fields=["status", "-publish_at", "-id"], name="article_status_pub"),
+            models.Index(fields=["source", "status", "-publish_at"], name="article_source_pub"),
+            models.Index(fields=["original_url"], name="article_original_url"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        self.body = sanitize.clean_html(self.body)
+        if not self.slug:
+            self.slug = slugify(self.title, allow_unicode=True)[:200].strip("-") or "article"
+        self.derive_variants()
+        if "update_fields" in kwargs and kwargs["update_fields"] is not None:
+            kwargs["update_fields"] = set(kwargs["update_fields"]) | {
+                "body", "slug", "title_hant", "title_hans", "summary_hant", "summary_hans", "body_hant", "body_hans",
+                "copyright_hant", "copyright_hans",
+            }
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    def derive_variants(self) -> None:
+        """Store the Traditional and Simplified text of title, summary and body."""
+        self.title_hant, self.title_hans = chinese.both_variants(self.title, self.language)
+        self.summary_hant, self.summary_hans = chinese.both_variants(self.summary, self.language)
+        self.body_hant, self.body_hans = chinese.both_variants(self.body, self.language, html=True)
+        self.copyright_hant = chinese.to_hant(self.effective_copyright)
+        self.copyright_hans = chinese.to_hans(self.effective_copyright)
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED)
+            and self.publish_at is not None
+            and self.publish_at <= timezone.now()
+        )
+
+    @property
+    def effective_copyright(self) -> str:
+        if self.copyright_notice:
+            return self.copyright_notice
+        return self.source.copyright_notice if self.source_id else ""
+
+    def localized(self, field: str, language: str) -> str:
+        suffix = "hans" if language == "zh-hans" else "hant"
+        if field == "copyright":
+            return getattr(self, f"copyright_{suffix}") or self.effective_copyright
+        return getattr(self, f"{field}_{suffix}") or getattr(self, field)

@@ -1,0 +1,75 @@
+"""Public pages. Thin: selectors fetch, templates render, headers say how long to cache."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db import DatabaseError, connection
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from articles import selectors
+from articles.models import Source, Tag
+
+
+def _public(response: HttpResponse) -> HttpResponse:
+    patch_cache_control(response, public=True, max_age=settings.PAGE_MAX_AGE)
+    return response
+
+
+def _page(request: HttpRequest, queryset):
+    return Paginator(queryset, settings.ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    page = _page(request, selectors.article_list_published())
+    return _public(render(request, "articles/home.html", {"page": page}))
+
+
+@require_safe
+def article_detail(request: HttpRequest, pk: int, slug: str | None = None) -> HttpResponse:
+    article = selectors.article_get_public(pk=pk)
+    if article is None:
+        raise Http404("沒有這篇文章。")
+    if slug != article.slug:
+        return redirect(article, permanent=True)
+    return _public(render(request, "articles/article_detail.html", {"article": article}))
+
+
+@never_cache
+def article_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """An editor's preview of any article exactly as readers will see it (never cached)."""
+    article = selectors.article_get_for_preview(pk=pk)
+    if article is None:
+        raise Http404("沒有這篇文章。")
+    return render(request, "articles/article_detail.html", {"article": article, "preview": True})
+
+
+@require_safe
+def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    tag = get_object_or_404(Tag, slug=slug)
+    page = _page(request, selectors.article_list_for_tag(tag=tag))
+    return _public(render(request, "articles/tag_detail.html", {"tag": tag, "page": page}))
+
+
+@require_safe
+def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    source = get_object_or_404(Source, slug=slug)
+    page = _page(request, selectors.article_list_for_source(source=source))
+    return _public(render(request, "articles/source_detail.html", {"source": source, "page": page}))
+
+
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> HttpResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")

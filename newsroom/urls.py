@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from articles import views as article_views
+
+admin.site.site_header = f"{settings.SITE_NAME} 編輯台"
+admin.site.site_title = f"{settings.SITE_NAME} 編輯台"
+admin.site.index_title = "內容管理"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("healthz", article_views.healthz, name="healthz"),
+]
+urlpatterns += i18n_patterns(path("", include("articles.urls")), prefix_default_language=False)
+
+if settings.SERVE_MEDIA:
+    media_prefix = settings.MEDIA_URL.lstrip("/")
+    urlpatterns += [re_path(rf"^{media_prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
