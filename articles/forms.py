@@ -14,6 +14,7 @@ class ArticleAdminForm(forms.ModelForm):
     """Article form; the admin sets ``user`` so the workflow rules know who is asking."""
 
     user = None
+    original_url = forms.URLField(label="原文網址", max_length=500, required=False, assume_scheme="https")
 
     class Meta:
         model = Article

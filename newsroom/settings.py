@@ -168,12 +168,16 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Serve MEDIA_ROOT from the app itself (small sites, `make run`); large sites put media on
 # object storage or behind the web server and turn this off.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", default=True)
+# Production serves hashed, compressed files collected by `collectstatic`; development and the
+# test run (PLAIN_STATIC=1) serve straight from static/ without that step.
+PLAIN_STATIC = DEBUG or env_bool("PLAIN_STATIC")
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = PLAIN_STATIC
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or env_bool("PLAIN_STATIC")
+            if PLAIN_STATIC
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
