@@ -7,12 +7,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from articles import services, views
+from articles import chinese, selectors, services, views
 from articles.forms import ArticleAdminForm, ImageAdminForm
-from articles.models import Article, Image, Source, Tag
+from articles.models import Article, GlossaryTerm, Image, Source, Tag
 
 STATUS_COLOURS = {
     Article.Status.DRAFT: "#6b7280",
@@ -84,6 +85,41 @@ class TagAdmin(admin.ModelAdmin):
         return obj.article_count
 
 
+@admin.register(GlossaryTerm)
+class GlossaryTermAdmin(admin.ModelAdmin):
+    list_display = ["simplified", "traditional", "note", "active", "updated_at", "updated_by"]
+    list_editable = ["active"]
+    list_filter = ["active"]
+    search_fields = ["simplified", "traditional", "note"]
+    readonly_fields = ["updated_at", "updated_by"]
+    actions = ["action_reconvert_articles"]
+
+    def save_model(self, request, obj, form, change):
+        services.glossary_term_save(term=obj, user=request.user)
+        affected = selectors.article_list_containing_terms(terms=[(obj.simplified, obj.traditional)]).count()
+        if affected:
+            self.message_user(
+                request,
+                f"有 {affected} 篇文章含有「{obj.simplified}／{obj.traditional}」。勾選此詞條並執行"
+                "「重新轉換含有所選詞條的文章」即可套用到這些文章。",
+                messages.WARNING,
+            )
+
+    def delete_model(self, request, obj):
+        services.glossary_term_delete(term=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for term in queryset:
+            services.glossary_term_delete(term=term, user=request.user)
+
+    @admin.action(description="重新轉換含有所選詞條的文章")
+    def action_reconvert_articles(self, request, queryset):
+        chinese.glossary_changed()  # this worker converts with the newest glossary
+        terms = list(queryset.values_list("simplified", "traditional"))
+        count = services.articles_convert(queryset=selectors.article_list_containing_terms(terms=terms))
+        self.message_user(request, f"已重新轉換 {count} 篇文章。", messages.SUCCESS)
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
@@ -95,10 +131,13 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["title", "summary", "guid", "original_url", "author"]
     date_hierarchy = "publish_at"
     autocomplete_fields = ["source", "original_source", "featured_image"]
-    readonly_fields = ["published_at", "share_total", "created_at", "created_by", "updated_at", "updated_by"]
+    readonly_fields = ["conversion_check", "published_at", "share_total", "created_at", "created_by", "updated_at",
+                       "updated_by"]
     actions = ["action_submit_for_review", "action_publish", "action_unpublish"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body", "language", "author", "tags", "featured_image"]}),
+        ("繁簡轉換檢查", {"fields": ["conversion_check"],
+                    "description": "儲存時會自動產生另一種字體的版本。發布前請檢查轉換結果。"}),
         ("來源與版權", {"fields": ["source", "original_source", "original_url", "copyright_notice", "guid"]}),
         ("發布", {"fields": ["status", "publish_at", "published_at"]}),
         ("紀錄", {"classes": ["collapse"],
@@ -125,6 +164,13 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services.article_set_status(article=obj, status=form.cleaned_data["status"], user=request.user)
+
+    @admin.display(description="轉換結果")
+    def conversion_check(self, obj: Article) -> str:
+        if not obj.pk:
+            return "儲存後會在這裡顯示另一種字體的版本與轉換差異。"
+        return render_to_string("admin/articles/article/conversion_check.html",
+                                {"lint": selectors.article_conversion_lint(article=obj)})
 
     # --- list columns -------------------------------------------------------------
     @admin.display(description="縮圖")

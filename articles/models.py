@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from taggit.managers import TaggableManager
+from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from articles import chinese, sanitize
@@ -148,6 +148,7 @@ class Tag(TagBase):
         verbose_name_plural = "標籤"
 
     def save(self, *args, **kwargs) -> None:
+        self.name = chinese.to_hant(self.name)
         self.name_hans = chinese.to_hans(self.name)
         super().save(*args, **kwargs)
 
@@ -156,6 +157,14 @@ class Tag(TagBase):
 
     def localized_name(self, language: str) -> str:
         return (self.name_hans if language == "zh-hans" else self.name) or self.name
+
+
+class CanonicalTagManager(_TaggableManager):
+    """Tags are stored once per concept: names typed in either script land on the Traditional form."""
+
+    def _to_tag_model_instances(self, tags, tag_kwargs):
+        tags = [chinese.to_hant(tag.strip()) if isinstance(tag, str) else tag for tag in tags]
+        return super()._to_tag_model_instances([t for t in tags if t], tag_kwargs)
 
 
 class TaggedArticle(TaggedItemBase):
@@ -223,7 +232,8 @@ class Article(models.Model):
                                         help_text="留空時使用來源的預設版權聲明。")
     featured_image = models.ForeignKey(Image, verbose_name="主圖", null=True, blank=True,
                                        on_delete=models.SET_NULL, related_name="articles")
-    tags = TaggableManager("標籤", through=TaggedArticle, blank=True, help_text="以逗號分隔多個標籤。")
+    tags = TaggableManager("標籤", through=TaggedArticle, manager=CanonicalTagManager, blank=True,
+                           help_text="以逗號分隔多個標籤；簡體或繁體都會歸到同一個標籤。")
     share_total = models.PositiveIntegerField("分享次數", default=0, editable=False)
 
     # Both script variants, derived when the article is saved, never on a reader's request.
@@ -309,3 +319,37 @@ class Article(models.Model):
         if field == "copyright":
             return getattr(self, f"copyright_{suffix}") or self.effective_copyright
         return getattr(self, f"{field}_{suffix}") or getattr(self, field)
+
+
+class GlossaryTerm(models.Model):
+    """A site term fed to OpenCC as a whole phrase, so it can never rewrite part of a longer word."""
+
+    simplified = models.CharField("簡體", max_length=100, unique=True,
+                                  help_text="簡體字形，例如：内卷。至少兩個字。")
+    traditional = models.CharField("繁體（台灣）", max_length=100,
+                                   help_text="台灣用語的繁體字形，例如：內捲。")
+    note = models.CharField("說明", max_length=300, blank=True, help_text="為什麼需要這個詞條。")
+    active = models.BooleanField("啟用", default=True)
+    updated_at = models.DateTimeField("更新時間", auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="最後編輯者", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+", editable=False)
+
+    class Meta:
+        verbose_name = "詞彙表詞條"
+        verbose_name_plural = "詞彙表"
+        ordering = ["simplified"]
+
+    def __str__(self) -> str:
+        return f"{self.simplified} → {self.traditional}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        self.simplified = (self.simplified or "").strip()
+        self.traditional = (self.traditional or "").strip()
+        problem = chinese.term_problem(self.simplified, self.traditional)
+        if problem:
+            raise ValidationError({"simplified": problem})
+
+    def as_term(self) -> chinese.Term:
+        return chinese.Term(self.simplified, self.traditional)

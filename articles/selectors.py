@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from collections.abc import Iterable
 
-from articles.models import Article, Source, Tag, TaggedArticle
+from django.db.models import Prefetch, Q, QuerySet
+
+from articles import chinese
+from articles.models import Article, GlossaryTerm, Source, Tag, TaggedArticle
 
 
 def _with_tags(queryset: QuerySet[Article]) -> QuerySet[Article]:
@@ -51,3 +54,41 @@ def article_get_for_preview(*, pk: int) -> Article | None:
 def article_tags(article: Article) -> list[Tag]:
     """The article's tags from the prefetched through rows (no query)."""
     return [item.tag for item in article.tagged_items.all()]
+
+
+def article_list_containing_terms(*, terms: Iterable[tuple[str, str]]) -> QuerySet[Article]:
+    """Articles whose text contains any of the (simplified, traditional) terms, in either script."""
+    condition = Q(pk__in=[])
+    for simplified, traditional in terms:
+        for form in {simplified, traditional}:
+            for field in ("title", "summary", "body"):
+                condition |= Q(**{f"{field}__contains": form})
+    return Article.objects.filter(condition)
+
+
+def article_conversion_lint(*, article: Article) -> dict:
+    """What an editor checks before publishing: the other variant, what conversion changed,
+    glossary terms it applied, and mainland words still left in the Traditional text."""
+    if article.language == chinese.HANS:
+        source_text = " ".join([article.title, article.summary, chinese.strip_tags(article.body)])
+        other_text = " ".join([article.title_hant, article.summary_hant, chinese.strip_tags(article.body_hant)])
+        other = {"label": "繁體（台灣）", "title": article.title_hant, "summary": article.summary_hant}
+    else:
+        source_text = " ".join([article.title, article.summary, chinese.strip_tags(article.body)])
+        other_text = " ".join([article.title_hans, article.summary_hans, chinese.strip_tags(article.body_hans)])
+        other = {"label": "简体", "title": article.title_hans, "summary": article.summary_hans}
+    traditional_text = source_text if article.language == chinese.HANT else other_text
+    terms = [term.as_term() for term in GlossaryTerm.objects.filter(active=True)]
+    return {
+        "other": other,
+        "changes": [c for c in chinese.changes(source_text, other_text) if c.before.strip() or c.after.strip()][:200],
+        "glossary_hits": chinese.glossary_hits(source_text, terms),
+        "mainland_terms": chinese.mainland_terms(traditional_text),
+    }
+
+
+def article_search(*, query: str) -> QuerySet[Article]:
+    """Published articles matching ``query`` typed in either script (matched through Traditional text)."""
+    needle = chinese.to_hant(query)
+    condition = Q(title_hant__icontains=needle) | Q(summary_hant__icontains=needle) | Q(body_hant__icontains=needle)
+    return _with_tags(Article.objects.published().filter(condition).for_list())

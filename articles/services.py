@@ -7,6 +7,7 @@ Every function takes keyword-only arguments, runs in one transaction and raises
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,8 +15,8 @@ from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 
-from articles import images
-from articles.models import Article, Image
+from articles import chinese, images
+from articles.models import Article, GlossaryTerm, Image
 
 PUBLISH_PERMISSION = "articles.publish_article"
 ARCHIVE_PERMISSION = "articles.archive_article"
@@ -189,3 +190,48 @@ def image_create(
     image.full_clean()
     image.save()
     return image
+
+
+VARIANT_FIELDS = ["title_hant", "title_hans", "summary_hant", "summary_hans", "body_hant", "body_hans",
+                  "copyright_hant", "copyright_hans"]
+
+
+def articles_convert(
+    *, queryset=None, batch_size: int = 200, progress: Callable[[int, int], None] | None = None
+) -> int:
+    """Re-derive both script variants (after a glossary change); returns how many articles were converted.
+
+    Only the derived columns are written, so an article's ``updated_at`` and editor stay as they were.
+    """
+    queryset = (queryset if queryset is not None else Article.objects.all()).select_related("source")
+    total = queryset.count()
+    done = 0
+    ids = list(queryset.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        with transaction.atomic():
+            batch = list(queryset.filter(pk__in=ids[start:start + batch_size]))
+            for article in batch:
+                article.derive_variants()
+            Article.objects.bulk_update(batch, VARIANT_FIELDS)
+        done += len(batch)
+        if progress is not None:
+            progress(done, total)
+    return done
+
+
+@transaction.atomic
+def glossary_term_save(*, term: GlossaryTerm, user: User = None) -> GlossaryTerm:
+    """Add or change a glossary term; every worker picks it up after the commit."""
+    if user is not None and getattr(user, "is_authenticated", False):
+        term.updated_by = user
+    term.full_clean()
+    term.save()
+    transaction.on_commit(chinese.glossary_changed)
+    return term
+
+
+@transaction.atomic
+def glossary_term_delete(*, term: GlossaryTerm, user: User = None) -> None:
+    """Remove a glossary term; every worker drops it after the commit."""
+    term.delete()
+    transaction.on_commit(chinese.glossary_changed)

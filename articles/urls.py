@@ -10,4 +10,5 @@ urlpatterns = [
     path("articles/<int:pk>/<str:slug>/", views.article_detail, name="detail"),
     path("tags/<str:slug>/", views.tag_detail, name="tag"),
     path("sources/<str:slug>/", views.source_detail, name="source"),
+    path("search/", views.search, name="search"),
 ]

@@ -11,7 +11,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from articles import selectors
+from articles import chinese, selectors
 from articles.models import Source, Tag
 
 
@@ -51,7 +51,11 @@ def article_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    tag = get_object_or_404(Tag, slug=slug)
+    tag = Tag.objects.filter(slug=slug).first()
+    if tag is None:
+        # One tag per concept: a Simplified slug (比特币) finds the tag stored as 比特幣.
+        tag = get_object_or_404(Tag, slug=chinese.to_hant(slug))
+        return redirect(tag, permanent=True)
     page = _page(request, selectors.article_list_for_tag(tag=tag))
     return _public(render(request, "articles/tag_detail.html", {"tag": tag, "page": page}))
 
@@ -61,6 +65,14 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
     source = get_object_or_404(Source, slug=slug)
     page = _page(request, selectors.article_list_for_source(source=source))
     return _public(render(request, "articles/source_detail.html", {"source": source, "page": page}))
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    results = selectors.article_search(query=query) if query else None
+    page = _page(request, results) if results is not None else None
+    return _public(render(request, "articles/search.html", {"query": query, "page": page}))
 
 
 @never_cache

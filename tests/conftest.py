@@ -26,3 +26,24 @@ def editor_client(editor):
     client = Client()
     client.force_login(editor)
     return client
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Start every test in the default script: a request to /zh-hans/ leaves that language active
+    in the test's thread, which would leak into reverse() in the next test."""
+    from django.utils import translation
+
+    translation.activate("zh-hant")
+    yield
+    translation.activate("zh-hant")
+
+
+@pytest.fixture(autouse=True)
+def fresh_glossary_converters():
+    """Each test's database starts with its own glossary; drop converters built from another test's."""
+    from articles import chinese
+
+    chinese._converters.reset()
+    yield
+    chinese._converters.reset()
