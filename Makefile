@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEV_ENV := DEBUG=1
 
-.PHONY: help install run serve migrate demo test lint format bench clean
+.PHONY: help install run serve migrate demo test e2e lint format bench clean
 
 help:
 	@echo "make run    - install, migrate, load the demo and serve http://$(HOST):$(PORT) with gunicorn"
@@ -37,6 +37,10 @@ serve: install
 
 test: install
 	$(PY) -m pytest
+
+e2e: install
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	$(PY) -m pytest tests/e2e
 
 lint: install
 	$(VENV)/bin/ruff check .

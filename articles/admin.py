@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Count
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
@@ -131,8 +132,8 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["title", "summary", "guid", "original_url", "author"]
     date_hierarchy = "publish_at"
     autocomplete_fields = ["source", "original_source", "featured_image"]
-    readonly_fields = ["conversion_check", "published_at", "share_total", "created_at", "created_by", "updated_at",
-                       "updated_by"]
+    readonly_fields = ["conversion_check", "published_at", "share_total", "share_breakdown", "created_at",
+                       "created_by", "updated_at", "updated_by"]
     actions = ["action_submit_for_review", "action_publish", "action_unpublish"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body", "language", "author", "tags", "featured_image"]}),
@@ -140,8 +141,8 @@ class ArticleAdmin(admin.ModelAdmin):
                     "description": "儲存時會自動產生另一種字體的版本。發布前請檢查轉換結果。"}),
         ("來源與版權", {"fields": ["source", "original_source", "original_url", "copyright_notice", "guid"]}),
         ("發布", {"fields": ["status", "publish_at", "published_at"]}),
-        ("紀錄", {"classes": ["collapse"],
-                  "fields": ["share_total", "created_at", "created_by", "updated_at", "updated_by"]}),
+        ("分享", {"fields": ["share_total", "share_breakdown"]}),
+        ("紀錄", {"classes": ["collapse"], "fields": ["created_at", "created_by", "updated_at", "updated_by"]}),
     ]
 
     class Media:
@@ -171,6 +172,13 @@ class ArticleAdmin(admin.ModelAdmin):
             return "儲存後會在這裡顯示另一種字體的版本與轉換差異。"
         return render_to_string("admin/articles/article/conversion_check.html",
                                 {"lint": selectors.article_conversion_lint(article=obj)})
+
+    @admin.display(description="各平台分享次數")
+    def share_breakdown(self, obj: Article) -> str:
+        rows = selectors.article_share_counts(article=obj) if obj.pk else []
+        if not rows:
+            return "尚無分享。"
+        return format_html_join("、", "{}：{}", ((row["label"], f"{row['total']:,}") for row in rows))
 
     # --- list columns -------------------------------------------------------------
     @admin.display(description="縮圖")
@@ -220,8 +228,10 @@ class ArticleAdmin(admin.ModelAdmin):
 
     # --- preview ------------------------------------------------------------------
     def get_urls(self):
+        wrap = self.admin_site.admin_view
         return [
-            path("<int:pk>/preview/", self.admin_site.admin_view(self.preview_view), name="articles_article_preview"),
+            path("<int:pk>/preview/", wrap(self.preview_view), name="articles_article_preview"),
+            path("most-shared/", wrap(self.most_shared_view), name="articles_article_most_shared"),
             *super().get_urls(),
         ]
 
@@ -229,6 +239,28 @@ class ArticleAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         return views.article_preview(request, pk)
+
+    def most_shared_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            days = int(request.GET.get("days", "7"))
+        except ValueError:
+            days = 7
+        days = days if days in (1, 7, 30) else 7
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "最常分享的文章",
+            "opts": self.model._meta,
+            "days": days,
+            "periods": [(1, "過去一天"), (7, "過去 7 天"), (30, "過去 30 天")],
+            "articles": selectors.article_list_most_shared(days=days),
+        }
+        return TemplateResponse(request, "admin/articles/article/most_shared.html", context)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "most_shared_url": reverse("admin:articles_article_most_shared")}
+        return super().changelist_view(request, extra_context)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:

@@ -15,4 +15,7 @@ def _site_name(name: str, language: str) -> str:
 
 
 def site(request: HttpRequest) -> dict:
-    return {"SITE_NAME": _site_name(settings.SITE_NAME, getattr(request, "LANGUAGE_CODE", chinese.HANT))}
+    return {
+        "SITE_NAME": _site_name(settings.SITE_NAME, getattr(request, "LANGUAGE_CODE", chinese.HANT)),
+        "SHARE_MIN_DISPLAY": settings.SHARE_MIN_DISPLAY,
+    }

@@ -16,6 +16,7 @@ from taggit.models import TagBase, TaggedItemBase
 from articles import chinese, sanitize
 
 SCRIPTS = [("zh-hant", "繁體中文"), ("zh-hans", "简体中文")]
+RESERVED_SLUGS = {"share"}
 
 
 class Source(models.Model):
@@ -281,6 +282,8 @@ class Article(models.Model):
         self.body = sanitize.clean_html(self.body)
         if not self.slug:
             self.slug = slugify(self.title, allow_unicode=True)[:200].strip("-") or "article"
+        if self.slug in RESERVED_SLUGS:  # /articles/<id>/share/ is the share endpoint
+            self.slug = f"{self.slug}-{self.language}"
         self.derive_variants()
         if "update_fields" in kwargs and kwargs["update_fields"] is not None:
             kwargs["update_fields"] = set(kwargs["update_fields"]) | {
@@ -353,3 +356,33 @@ class GlossaryTerm(models.Model):
 
     def as_term(self) -> chinese.Term:
         return chinese.Term(self.simplified, self.traditional)
+
+
+class ShareCount(models.Model):
+    """Share clicks for one article on one network on one day; incremented in the database, never in Python."""
+
+    class Network(models.TextChoices):
+        FACEBOOK = "facebook", "Facebook"
+        X = "x", "X"
+        LINE = "line", "LINE"
+        TELEGRAM = "telegram", "Telegram"
+        WEIBO = "weibo", "微博"
+        WHATSAPP = "whatsapp", "WhatsApp"
+        EMAIL = "email", "電子郵件"
+        COPY = "copy", "複製連結"
+
+    article = models.ForeignKey(Article, verbose_name="文章", on_delete=models.CASCADE, related_name="share_counts")
+    network = models.CharField("社群網路", max_length=20, choices=Network.choices)
+    day = models.DateField("日期")
+    count = models.PositiveIntegerField("次數", default=0)
+
+    class Meta:
+        verbose_name = "分享次數"
+        verbose_name_plural = "分享次數"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "network", "day"], name="unique_share_per_article_network_day"),
+        ]
+        indexes = [models.Index(fields=["day", "article"], name="share_day_article")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} {self.network} {self.day}: {self.count}"

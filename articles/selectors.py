@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
 
 from articles import chinese
-from articles.models import Article, GlossaryTerm, Source, Tag, TaggedArticle
+from articles.models import Article, GlossaryTerm, ShareCount, Source, Tag, TaggedArticle
 
 
 def _with_tags(queryset: QuerySet[Article]) -> QuerySet[Article]:
@@ -92,3 +94,27 @@ def article_search(*, query: str) -> QuerySet[Article]:
     needle = chinese.to_hant(query)
     condition = Q(title_hant__icontains=needle) | Q(summary_hant__icontains=needle) | Q(body_hant__icontains=needle)
     return _with_tags(Article.objects.published().filter(condition).for_list())
+
+
+def article_share_counts(*, article: Article) -> list[dict]:
+    """Per-network share totals for one article, most shared first."""
+    labels = dict(ShareCount.Network.choices)
+    rows = (ShareCount.objects.filter(article=article).values("network").annotate(total=Sum("count"))
+            .order_by("-total"))
+    return [{"network": row["network"], "label": labels.get(row["network"], row["network"]), "total": row["total"]}
+            for row in rows]
+
+
+def article_list_most_shared(*, days: int, limit: int = 50) -> list[Article]:
+    """Articles with the most share clicks over the last ``days`` days (today included)."""
+    since = timezone.localdate() - datetime.timedelta(days=days - 1)
+    rows = list(ShareCount.objects.filter(day__gte=since).values("article").annotate(total=Sum("count"))
+                .order_by("-total")[:limit])
+    articles = Article.objects.select_related("source").in_bulk([row["article"] for row in rows])
+    ranked = []
+    for row in rows:
+        article = articles.get(row["article"])
+        if article is not None:
+            article.period_shares = row["total"]
+            ranked.append(article)
+    return ranked

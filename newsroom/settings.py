@@ -204,6 +204,12 @@ ARTICLES_PER_PAGE = int(os.environ.get("ARTICLES_PER_PAGE", "12"))
 # Public pages may be cached by browsers and CDNs for this many seconds.
 PAGE_MAX_AGE = int(os.environ.get("PAGE_MAX_AGE", "60"))
 TAGGIT_CASE_INSENSITIVE = True
+# Share totals below this are not shown to readers (no "0 Shares"); the exact number stays in data-share-total.
+SHARE_MIN_DISPLAY = int(os.environ.get("SHARE_MIN_DISPLAY", "10"))
+# Share clicks allowed per client and article: (count, window in seconds).
+SHARE_RATE_LIMIT = (int(os.environ.get("SHARE_RATE_LIMIT", "20")), int(os.environ.get("SHARE_RATE_WINDOW", "600")))
+# Proxies whose X-Forwarded-For we believe (addresses or networks), e.g. the load balancer's.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 
 LOGGING = {
     "version": 1,

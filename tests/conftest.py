@@ -47,3 +47,12 @@ def fresh_glossary_converters():
     chinese._converters.reset()
     yield
     chinese._converters.reset()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate limits and cached pages from one test must not leak into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -50,3 +50,86 @@ def variant_urls(context) -> dict[str, str]:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key, "") if mapping else ""
+
+
+SHARE_TARGETS = [
+    # (network, label, URL template for the network's real share address)
+    ("facebook", "Facebook", "https://www.facebook.com/sharer/sharer.php?u={url}"),
+    ("x", "X", "https://x.com/intent/post?url={url}&text={title}"),
+    ("line", "LINE", "https://social-plugins.line.me/lineit/share?url={url}"),
+    ("telegram", "Telegram", "https://t.me/share/url?url={url}&text={title}"),
+    ("weibo", "微博", "https://service.weibo.com/share/share.php?url={url}&title={title}"),
+    ("whatsapp", "WhatsApp", "https://api.whatsapp.com/send?text={title}%20{url}"),
+    ("email", "Email", "mailto:?subject={title}&body={url}"),
+]
+
+
+@register.simple_tag(takes_context=True)
+def share_links(context, article) -> list[dict]:
+    """Each network's share address for the article's canonical URL in the reader's variant."""
+    from urllib.parse import quote
+
+    request = context["request"]
+    url = request.build_absolute_uri(article.get_absolute_url())
+    title = loc(context, article, "title")
+    quoted = {"url": quote(url, safe=""), "title": quote(title, safe="")}
+    links = [{"network": n, "label": label, "href": template.format(**quoted)} for n, label, template in SHARE_TARGETS]
+    links.append({"network": "copy", "label": "複製連結", "href": url})
+    return links
+
+
+@register.filter
+def cn_number(value, language: str = "zh-hant") -> str:
+    """1234 → 1,234; 12345 → 1.2萬 (1.2万 in Simplified); 123456789 → 1.2億."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return ""
+    simplified = language == "zh-hans"
+    for size, hant, hans in ((100_000_000, "億", "亿"), (10_000, "萬", "万")):
+        if number >= size:
+            text = f"{(number * 10 // size) / 10:.1f}".removesuffix(".0")  # truncate: never overstate
+            return text + (hans if simplified else hant)
+    return f"{number:,}"
+
+
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.simple_tag(takes_context=True)
+def article_json_ld(context, article) -> str:
+    """schema.org NewsArticle for crawlers, with ``isBasedOn`` pointing at the upstream article."""
+    import json
+
+    from django.utils.safestring import mark_safe
+
+    request = context["request"]
+    language = _language(context)
+    absolute = request.build_absolute_uri
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": loc(context, article, "title")[:110],
+        "description": loc(context, article, "summary"),
+        "inLanguage": "zh-Hans" if language == "zh-hans" else "zh-Hant-TW",
+        "mainEntityOfPage": absolute(article.get_absolute_url()),
+        "dateModified": article.updated_at.isoformat() if article.updated_at else None,
+        "publisher": {"@type": "Organization", "name": context.get("SITE_NAME", "")},
+    }
+    if article.publish_at:
+        data["datePublished"] = article.publish_at.isoformat()
+    if article.author:
+        data["author"] = {"@type": "Person", "name": article.author}
+    if article.featured_image_id:
+        image = article.featured_image
+        data["image"] = {"@type": "ImageObject", "url": absolute(image.file.url), "width": image.width,
+                         "height": image.height, "creditText": image.localized_credit(language)}
+    if article.original_url:
+        data["isBasedOn"] = article.original_url
+    if article.source_id:
+        data["sourceOrganization"] = {"@type": "Organization", "name": article.source.localized_name(language)}
+    copyright_notice = loc(context, article, "copyright")
+    if copyright_notice:
+        data["copyrightNotice"] = copyright_notice
+    payload = json.dumps({k: v for k, v in data.items() if v is not None}, ensure_ascii=False)
+    return mark_safe(f'<script type="application/ld+json">{payload.translate(_JSON_ESCAPES)}</script>')  # noqa: S308

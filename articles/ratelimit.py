@@ -1,0 +1,43 @@
+"""Fixed-window rate limits in the shared cache (Redis in production, so every worker sees them)."""
+
+from __future__ import annotations
+
+import ipaddress
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address. ``X-Forwarded-For`` is believed only when the peer is a configured proxy,
+    and then only up to the first address that is not one of our proxies (the rightmost untrusted hop)."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    trusted = settings.TRUSTED_PROXIES
+    if not trusted or not _is_trusted(remote, trusted):
+        return remote
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _is_trusted(hop, trusted):
+            return hop
+    return hops[0] if hops else remote
+
+
+def _is_trusted(address: str, trusted: list[str]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(net, strict=False) for net in trusted)
+
+
+def allow(key: str, *, limit: int, window: int) -> bool:
+    """Count one hit on ``key``; False once it has had ``limit`` hits in the current window."""
+    cache_key = f"ratelimit:{key}"
+    cache.add(cache_key, 0, timeout=window)
+    try:
+        hits = cache.incr(cache_key)
+    except ValueError:  # expired between add and incr
+        cache.add(cache_key, 1, timeout=window)
+        hits = 1
+    return hits <= limit
