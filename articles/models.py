@@ -109,6 +109,8 @@ class Image(models.Model):
     credit = models.CharField("圖片來源", max_length=200, blank=True,
                               help_text="顯示在圖片下方，例如：由無界AI 生成、路透社。")
     ai_generated = models.BooleanField("AI 生成", default=False, help_text="圖片由 AI 生成時勾選，讀者會看到標示。")
+    focal_x = models.FloatField("焦點 X", default=0.5, help_text="裁切社群預覽圖時保留的焦點，0（左）到 1（右）。")
+    focal_y = models.FloatField("焦點 Y", default=0.5, help_text="裁切社群預覽圖時保留的焦點，0（上）到 1（下）。")
     source = models.ForeignKey(Source, verbose_name="圖片出處", null=True, blank=True,
                                on_delete=models.SET_NULL, related_name="images")
     credit_hans = models.CharField(max_length=200, blank=True, editable=False)
@@ -236,6 +238,11 @@ class Article(models.Model):
     tags = TaggableManager("標籤", through=TaggedArticle, manager=CanonicalTagManager, blank=True,
                            help_text="以逗號分隔多個標籤；簡體或繁體都會歸到同一個標籤。")
     share_total = models.PositiveIntegerField("分享次數", default=0, editable=False)
+    # Imports: the upstream record's checksum (unchanged upstream = nothing to do) and the checksum of
+    # the content as the import wrote it (differs once an editor has edited the article since).
+    import_checksum = models.CharField(max_length=64, blank=True, editable=False)
+    import_content_hash = models.CharField(max_length=64, blank=True, editable=False)
+    imported_at = models.DateTimeField("匯入時間", null=True, blank=True, editable=False)
 
     # Both script variants, derived when the article is saved, never on a reader's request.
     title_hant = models.CharField(max_length=300, blank=True, editable=False)
@@ -386,3 +393,82 @@ class ShareCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} {self.network} {self.day}: {self.count}"
+
+
+def rendition_upload_to(instance: Rendition, filename: str) -> str:
+    digest = instance.image.content_hash
+    ext = (instance.format or "bin").lower().replace("jpeg", "jpg")
+    return f"renditions/{digest[:2]}/{digest}-{instance.spec}.{ext}"
+
+
+class Rendition(models.Model):
+    """One stored resized copy of an image per spec, made at write time, never on a reader's request."""
+
+    image = models.ForeignKey(Image, verbose_name="圖片", on_delete=models.CASCADE, related_name="renditions")
+    spec = models.CharField("規格", max_length=50, help_text="例如 w640-webp、og-jpeg。")
+    file = models.ImageField("檔案", upload_to=rendition_upload_to, width_field="width", height_field="height")
+    width = models.PositiveIntegerField("寬度", default=0)
+    height = models.PositiveIntegerField("高度", default=0)
+    format = models.CharField("格式", max_length=10)
+    created_at = models.DateTimeField("建立時間", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "圖片尺寸版本"
+        verbose_name_plural = "圖片尺寸版本"
+        constraints = [models.UniqueConstraint(fields=["image", "spec"], name="unique_rendition_per_spec")]
+
+    def __str__(self) -> str:
+        return f"{self.image_id} {self.spec}"
+
+
+class RelatedArticle(models.Model):
+    """A precomputed, pinned or excluded related article, shown on the article page in ``position`` order."""
+
+    class Kind(models.TextChoices):
+        COMPUTED = "computed", "自動計算"
+        PINNED = "pinned", "編輯釘選"
+        EXCLUDED = "excluded", "編輯排除"
+
+    article = models.ForeignKey(Article, verbose_name="文章", on_delete=models.CASCADE, related_name="related_rows")
+    related = models.ForeignKey(Article, verbose_name="相關文章", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField("類型", max_length=10, choices=Kind.choices, default=Kind.COMPUTED)
+    score = models.FloatField("分數", default=0)
+    position = models.PositiveSmallIntegerField("順序", default=0)
+
+    class Meta:
+        verbose_name = "相關文章"
+        verbose_name_plural = "相關文章"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "related"], name="unique_related_pair"),
+        ]
+        indexes = [
+            models.Index(fields=["article", "kind", "position"], name="related_article_kind_pos"),
+            models.Index(fields=["related"], name="related_reverse"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} → {self.related_id} ({self.kind})"
+
+
+class ImportRun(models.Model):
+    """One run of the importer: what it read and what became of each record."""
+
+    started_at = models.DateTimeField("開始時間", auto_now_add=True)
+    finished_at = models.DateTimeField("結束時間", null=True, blank=True)
+    paths = models.TextField("檔案或網址", blank=True)
+    dry_run = models.BooleanField("試跑", default=False)
+    created = models.PositiveIntegerField("新增", default=0)
+    updated = models.PositiveIntegerField("更新", default=0)
+    unchanged = models.PositiveIntegerField("未變更", default=0)
+    failed = models.PositiveIntegerField("失敗", default=0)
+    report = models.TextField("報告", blank=True, help_text="每筆失敗或保留編輯版本的紀錄，一行一筆。")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="執行者", null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = "匯入紀錄"
+        verbose_name_plural = "匯入紀錄"
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} created {self.created}, failed {self.failed}"

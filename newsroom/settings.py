@@ -208,6 +208,15 @@ TAGGIT_CASE_INSENSITIVE = True
 SHARE_MIN_DISPLAY = int(os.environ.get("SHARE_MIN_DISPLAY", "10"))
 # Share clicks allowed per client and article: (count, window in seconds).
 SHARE_RATE_LIMIT = (int(os.environ.get("SHARE_RATE_LIMIT", "20")), int(os.environ.get("SHARE_RATE_WINDOW", "600")))
+# Images: uploads and imports above these limits are refused (pixels count every frame of an animation).
+IMAGE_MAX_BYTES = int(os.environ.get("IMAGE_MAX_BYTES", str(20 * 1024 * 1024)))
+IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", str(60_000_000)))
+# Related articles shown on an article page.
+RELATED_ARTICLES_SHOWN = int(os.environ.get("RELATED_ARTICLES_SHOWN", "5"))
+# Imports: fetching a feed with --url (private and loopback addresses only when allowed).
+IMPORT_FETCH_TIMEOUT = float(os.environ.get("IMPORT_FETCH_TIMEOUT", "10"))
+IMPORT_FETCH_MAX_BYTES = int(os.environ.get("IMPORT_FETCH_MAX_BYTES", str(20 * 1024 * 1024)))
+IMPORT_ALLOW_PRIVATE_URLS = env_bool("IMPORT_ALLOW_PRIVATE_URLS")
 # Proxies whose X-Forwarded-For we believe (addresses or networks), e.g. the load balancer's.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 

@@ -1,4 +1,4 @@
-"""Writes with side effects: saving, the editorial workflow, scheduled publishing.
+"""Articles: saving, the editorial workflow, scheduled publishing, re-conversion.
 
 Every function takes keyword-only arguments, runs in one transaction and raises
 ``ValidationError`` with a reason an editor can read when it refuses.
@@ -9,20 +9,17 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import File
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
 
-from articles import chinese, images
-from articles.models import Article, GlossaryTerm, Image, ShareCount
+from articles import events
+from articles.models import Article, TaggedArticle
+from articles.services.common import User
 
 PUBLISH_PERMISSION = "articles.publish_article"
 ARCHIVE_PERMISSION = "articles.archive_article"
 
-User = AbstractBaseUser | AnonymousUser | None
 
 
 def _require(user: User, perm: str, message: str) -> None:
@@ -54,15 +51,30 @@ def _check_publishable(article: Article) -> None:
         raise ValidationError(problems)
 
 
+def _before(article: Article) -> events.ArticleChange | None:
+    """The tags and source the stored article has now (before this write), for the after-commit handlers."""
+    if article.pk is None:
+        return None
+    old_source = Article.objects.filter(pk=article.pk).values_list("source_id", flat=True).first()
+    old_tags = TaggedArticle.objects.filter(content_object_id=article.pk).values_list("tag_id", flat=True)
+    return events.ArticleChange(
+        article_id=article.pk,
+        old_tag_ids=frozenset(old_tags),
+        old_source_ids=frozenset([old_source] if old_source else []),
+    )
+
+
 @transaction.atomic
 def article_save(*, article: Article, user: User = None) -> Article:
-    """Create or update an article, recording who did it."""
+    """Create or update an article, recording who did it; pages showing it are refreshed after commit."""
     if user is not None and getattr(user, "is_authenticated", False):
         if article.pk is None and article.created_by_id is None:
             article.created_by = user
         article.updated_by = user
     article.full_clean(exclude=["tags"])
+    before = _before(article)
     article.save()
+    events.article_changed([before or events.ArticleChange(article_id=article.pk)])
     return article
 
 
@@ -155,42 +167,10 @@ def articles_publish_scheduled(*, now: datetime.datetime | None = None) -> list[
             )
             if claimed:
                 published.append(pk)
+                events.article_changed([events.ArticleChange(article_id=pk)])
     return published
 
 
-@transaction.atomic
-def image_create(
-    *,
-    file: File,
-    alt_text: str,
-    credit: str = "",
-    caption: str = "",
-    ai_generated: bool = False,
-    source=None,
-    user: User = None,
-) -> Image:
-    """Store an uploaded picture once per distinct content; return the existing row for a duplicate."""
-    try:
-        inspected = images.inspect_upload(file)
-    except ValidationError as exc:
-        raise ValidationError({"file": exc.messages}) from exc
-    existing = Image.objects.filter(content_hash=inspected.content_hash).first()
-    if existing is not None:
-        return existing
-    image = Image(
-        alt_text=alt_text,
-        credit=credit,
-        caption=caption,
-        ai_generated=ai_generated,
-        source=source,
-        format=inspected.format,
-        content_hash=inspected.content_hash,
-        uploaded_by=user if getattr(user, "is_authenticated", False) else None,
-    )
-    image.file.save(f"upload.{inspected.format.lower()}", file, save=False)
-    image.full_clean()
-    image.save()
-    return image
 
 
 VARIANT_FIELDS = ["title_hant", "title_hans", "summary_hant", "summary_hans", "body_hant", "body_hans",
@@ -214,51 +194,8 @@ def articles_convert(
             for article in batch:
                 article.derive_variants()
             Article.objects.bulk_update(batch, VARIANT_FIELDS)
+            events.article_changed(events.ArticleChange(article_id=article.pk) for article in batch)
         done += len(batch)
         if progress is not None:
             progress(done, total)
     return done
-
-
-@transaction.atomic
-def glossary_term_save(*, term: GlossaryTerm, user: User = None) -> GlossaryTerm:
-    """Add or change a glossary term; every worker picks it up after the commit."""
-    if user is not None and getattr(user, "is_authenticated", False):
-        term.updated_by = user
-    term.full_clean()
-    term.save()
-    transaction.on_commit(chinese.glossary_changed)
-    return term
-
-
-@transaction.atomic
-def glossary_term_delete(*, term: GlossaryTerm, user: User = None) -> None:
-    """Remove a glossary term; every worker drops it after the commit."""
-    term.delete()
-    transaction.on_commit(chinese.glossary_changed)
-
-
-@transaction.atomic
-def share_record(*, article_id: int, network: str) -> tuple[int, int]:
-    """Count one share click; returns ``(count for this network today, article total)``.
-
-    Both counters move with single ``UPDATE ... SET n = n + 1`` statements in one transaction,
-    never read-modify-write, so concurrent clicks are never lost: SQLite serialises the writers
-    (IMMEDIATE transactions wait on the busy timeout), PostgreSQL takes row locks. The day's row
-    is created on first use; when two first clicks race, the loser's INSERT fails on the unique
-    constraint inside a savepoint and it falls back to the UPDATE.
-    """
-    if network not in ShareCount.Network.values:
-        raise ValidationError({"network": f"不支援的分享方式：{network}"})
-    day = timezone.localdate()
-    rows = ShareCount.objects.filter(article_id=article_id, network=network, day=day)
-    if not rows.update(count=F("count") + 1):
-        try:
-            with transaction.atomic():
-                ShareCount.objects.create(article_id=article_id, network=network, day=day, count=1)
-        except IntegrityError:
-            rows.update(count=F("count") + 1)
-    Article.objects.filter(pk=article_id).update(share_total=F("share_total") + 1)
-    count = rows.values_list("count", flat=True).get()
-    total = Article.objects.filter(pk=article_id).values_list("share_total", flat=True).get()
-    return count, total

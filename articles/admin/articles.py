@@ -1,20 +1,19 @@
-"""The editors' admin, in Traditional Chinese. Workflow steps go through ``articles.services``."""
+"""Articles: the form, the list, bulk workflow actions, preview and the most-shared view."""
 
 from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from articles import chinese, selectors, services, views
-from articles.forms import ArticleAdminForm, ImageAdminForm
-from articles.models import Article, GlossaryTerm, Image, Source, Tag
+from articles import selectors, services, views
+from articles.forms import ArticleAdminForm
+from articles.models import Article
 
 STATUS_COLOURS = {
     Article.Status.DRAFT: "#6b7280",
@@ -29,96 +28,6 @@ def _error_text(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
         return " ".join(exc.messages)
     return str(exc)
-
-
-@admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    list_display = ["name", "kind", "reprint_permission", "permission_expires", "homepage"]
-    list_filter = ["kind", "reprint_permission"]
-    search_fields = ["name", "slug", "homepage"]
-    fieldsets = [
-        (None, {"fields": ["name", "slug", "kind", "homepage", "feed_url", "logo"]}),
-        ("轉載授權", {"fields": ["reprint_permission", "permission_note", "permission_expires", "copyright_notice"]}),
-    ]
-
-
-@admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
-    form = ImageAdminForm
-    list_display = ["thumbnail", "alt_text", "credit", "ai_generated", "dimensions", "created_at"]
-    list_filter = ["ai_generated", "format"]
-    search_fields = ["alt_text", "caption", "credit"]
-    readonly_fields = ["preview", "dimensions", "format", "created_at", "uploaded_by"]
-    autocomplete_fields = ["source"]
-
-    @admin.display(description="縮圖")
-    def thumbnail(self, obj: Image) -> str:
-        return format_html('<img src="{}" alt="" style="height:48px;width:auto;border-radius:4px">', obj.file.url)
-
-    @admin.display(description="預覽")
-    def preview(self, obj: Image) -> str:
-        if not obj.pk:
-            return "—"
-        return format_html('<img src="{}" alt="" style="max-width:480px;height:auto">', obj.file.url)
-
-    @admin.display(description="尺寸")
-    def dimensions(self, obj: Image) -> str:
-        return f"{obj.width} × {obj.height}"
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.uploaded_by = request.user
-        super().save_model(request, obj, form, change)
-
-
-@admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
-    list_display = ["name", "name_hans", "slug", "article_count"]
-    search_fields = ["name", "name_hans", "slug"]
-    readonly_fields = ["name_hans"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(article_count=Count("tagged_articles"))
-
-    @admin.display(description="文章數", ordering="article_count")
-    def article_count(self, obj: Tag) -> int:
-        return obj.article_count
-
-
-@admin.register(GlossaryTerm)
-class GlossaryTermAdmin(admin.ModelAdmin):
-    list_display = ["simplified", "traditional", "note", "active", "updated_at", "updated_by"]
-    list_editable = ["active"]
-    list_filter = ["active"]
-    search_fields = ["simplified", "traditional", "note"]
-    readonly_fields = ["updated_at", "updated_by"]
-    actions = ["action_reconvert_articles"]
-
-    def save_model(self, request, obj, form, change):
-        services.glossary_term_save(term=obj, user=request.user)
-        affected = selectors.article_list_containing_terms(terms=[(obj.simplified, obj.traditional)]).count()
-        if affected:
-            self.message_user(
-                request,
-                f"有 {affected} 篇文章含有「{obj.simplified}／{obj.traditional}」。勾選此詞條並執行"
-                "「重新轉換含有所選詞條的文章」即可套用到這些文章。",
-                messages.WARNING,
-            )
-
-    def delete_model(self, request, obj):
-        services.glossary_term_delete(term=obj, user=request.user)
-
-    def delete_queryset(self, request, queryset):
-        for term in queryset:
-            services.glossary_term_delete(term=term, user=request.user)
-
-    @admin.action(description="重新轉換含有所選詞條的文章")
-    def action_reconvert_articles(self, request, queryset):
-        chinese.glossary_changed()  # this worker converts with the newest glossary
-        terms = list(queryset.values_list("simplified", "traditional"))
-        count = services.articles_convert(queryset=selectors.article_list_containing_terms(terms=terms))
-        self.message_user(request, f"已重新轉換 {count} 篇文章。", messages.SUCCESS)
 
 
 @admin.register(Article)

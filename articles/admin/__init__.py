@@ -1,0 +1,3 @@
+"""The editors' admin, in Traditional Chinese. Workflow steps go through ``articles.services``."""
+
+from articles.admin import articles, glossary, images, sources, tags  # noqa: F401 - registers the model admins

@@ -1,0 +1,40 @@
+"""What runs after an article's public face changes: published, edited, unpublished, re-tagged.
+
+Services call ``article_changed`` inside their transaction; the handlers run once it commits,
+so readers never see work done for a write that was rolled back. The handlers are listed here,
+explicitly, in the order they run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+
+@dataclass(frozen=True)
+class ArticleChange:
+    article_id: int
+    # What the article showed before the write, so the pages that listed it then are refreshed too.
+    old_tag_ids: frozenset[int] = field(default_factory=frozenset)
+    old_source_ids: frozenset[int] = field(default_factory=frozenset)
+
+
+HANDLERS: list[str] = [
+    # "dotted.path.to.handler" taking a list[ArticleChange]
+]
+
+
+def _run(changes: list[ArticleChange]) -> None:
+    for path in HANDLERS:
+        handler: Callable[[list[ArticleChange]], None] = import_string(path)
+        handler(changes)
+
+
+def article_changed(changes: Iterable[ArticleChange]) -> None:
+    """Schedule the handlers for after the current transaction commits."""
+    changes = list(changes)
+    if changes:
+        transaction.on_commit(lambda: _run(changes))

@@ -1,0 +1,45 @@
+"""Writes with side effects. Every function takes keyword-only arguments, runs in one transaction and
+raises ``ValidationError`` with a reason an editor can read when it refuses.
+
+One module per concern; everything is importable from ``articles.services`` (the contract names
+``articles.services.article_publish``).
+"""
+
+from articles.services.articles import (
+    ARCHIVE_PERMISSION,
+    PUBLISH_PERMISSION,
+    VARIANT_FIELDS,
+    article_archive,
+    article_publish,
+    article_publish_problems,
+    article_save,
+    article_schedule,
+    article_set_status,
+    article_submit_for_review,
+    article_unpublish,
+    articles_convert,
+    articles_publish_scheduled,
+)
+from articles.services.glossary import glossary_term_delete, glossary_term_save
+from articles.services.images import image_create
+from articles.services.shares import share_record
+
+__all__ = [
+    "ARCHIVE_PERMISSION",
+    "PUBLISH_PERMISSION",
+    "VARIANT_FIELDS",
+    "article_archive",
+    "article_publish",
+    "article_publish_problems",
+    "article_save",
+    "article_schedule",
+    "article_set_status",
+    "article_submit_for_review",
+    "article_unpublish",
+    "articles_convert",
+    "articles_publish_scheduled",
+    "glossary_term_delete",
+    "glossary_term_save",
+    "image_create",
+    "share_record",
+]
