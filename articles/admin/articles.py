@@ -75,6 +75,12 @@ class ArticleAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         services.article_set_status(article=obj, status=form.cleaned_data["status"], user=request.user)
 
+    def save_related(self, request, form, formsets, change):
+        # Tags go through the service so the pages that list the article are refreshed.
+        form.save_m2m = lambda: None
+        services.article_set_tags(article=form.instance, names=form.cleaned_data.get("tags", []))
+        super().save_related(request, form, formsets, change)
+
     @admin.display(description="轉換結果")
     def conversion_check(self, obj: Article) -> str:
         if not obj.pk:

@@ -79,6 +79,15 @@ def article_save(*, article: Article, user: User = None) -> Article:
 
 
 @transaction.atomic
+def article_set_tags(*, article: Article, names: list[str]) -> Article:
+    """Replace the article's tags (names in either script land on one canonical tag)."""
+    before = _before(article)
+    article.tags.set(names)
+    events.article_changed([before])
+    return article
+
+
+@transaction.atomic
 def article_publish(*, article: Article, user: User = None) -> Article:
     """Publish ``article`` now, or raise ``ValidationError`` with the reason it cannot go out."""
     _require(user, PUBLISH_PERMISSION, "只有編輯可以發布文章；撰稿人請把文章送審。")
