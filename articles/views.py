@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +12,8 @@ from django.views.decorators.http import require_safe
 
 from articles import chinese, selectors
 from articles.models import Source, Tag
+from articles.pagecache import cacheable
+from articles.pagination import paginate
 
 
 def _public(response: HttpResponse) -> HttpResponse:
@@ -21,13 +22,14 @@ def _public(response: HttpResponse) -> HttpResponse:
 
 
 def _page(request: HttpRequest, queryset):
-    return Paginator(queryset, settings.ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    return paginate(queryset, request.GET.get("page"))
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     page = _page(request, selectors.article_list_published())
-    return _public(render(request, "articles/home.html", {"page": page}))
+    response = render(request, "articles/home.html", {"page": page})
+    return cacheable(_public(response), ["list:home"])
 
 
 @require_safe
@@ -37,7 +39,8 @@ def article_detail(request: HttpRequest, pk: int, slug: str | None = None) -> Ht
         raise Http404("沒有這篇文章。")
     if slug != article.slug:
         return redirect(article, permanent=True)
-    return _public(render(request, "articles/article_detail.html", {"article": article}))
+    response = render(request, "articles/article_detail.html", {"article": article})
+    return cacheable(_public(response), [f"article:{article.pk}"])
 
 
 @never_cache
@@ -57,14 +60,16 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
         tag = get_object_or_404(Tag, slug=chinese.to_hant(slug))
         return redirect(tag, permanent=True)
     page = _page(request, selectors.article_list_for_tag(tag=tag))
-    return _public(render(request, "articles/tag_detail.html", {"tag": tag, "page": page}))
+    response = render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
+    return cacheable(_public(response), [f"tag:{tag.pk}"])
 
 
 @require_safe
 def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
     source = get_object_or_404(Source, slug=slug)
     page = _page(request, selectors.article_list_for_source(source=source))
-    return _public(render(request, "articles/source_detail.html", {"source": source, "page": page}))
+    response = render(request, "articles/source_detail.html", {"source": source, "page": page})
+    return cacheable(_public(response), [f"source:{source.pk}"])
 
 
 @require_safe
@@ -72,7 +77,8 @@ def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     results = selectors.article_search(query=query) if query else None
     page = _page(request, results) if results is not None else None
-    return _public(render(request, "articles/search.html", {"query": query, "page": page}))
+    response = render(request, "articles/search.html", {"query": query, "page": page})
+    return cacheable(_public(response), ["list:home"])
 
 
 @never_cache

@@ -6,6 +6,7 @@ start-up stops with a clear message when either is missing.
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -67,6 +68,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and auth on purpose: a cached page for an anonymous reader costs no more than this.
+    "articles.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -114,7 +117,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # Tests run on a real file too (not Django's shared in-memory database), so WAL and the
     # busy timeout behave in tests as they do in production.
-    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_NAME", str(BASE_DIR / "test-db.sqlite3"))}
+    # One file per test process, so parallel runs never share (or delete) each other's database.
+    test_db = Path(tempfile.gettempdir()) / f"newsroom-test-{os.getpid()}.sqlite3"
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_NAME", str(test_db))}
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -201,8 +206,14 @@ X_FRAME_OPTIONS = "DENY"
 
 # --- Newsroom -------------------------------------------------------------------------
 ARTICLES_PER_PAGE = int(os.environ.get("ARTICLES_PER_PAGE", "12"))
+ARTICLES_MAX_PAGES = int(os.environ.get("ARTICLES_MAX_PAGES", "100"))
 # Public pages may be cached by browsers and CDNs for this many seconds.
 PAGE_MAX_AGE = int(os.environ.get("PAGE_MAX_AGE", "60"))
+# Whole pages for anonymous readers stay in the shared cache this long (0 turns the page cache off);
+# publishing, editing and unpublishing drop the affected pages at once, so this only bounds share totals' lag.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+# Change on deploys that alter templates (e.g. the release's git hash) to start from an empty page cache.
+PAGE_CACHE_VERSION = os.environ.get("PAGE_CACHE_VERSION", "1")
 TAGGIT_CASE_INSENSITIVE = True
 # Share totals below this are not shown to readers (no "0 Shares"); the exact number stays in data-share-total.
 SHARE_MIN_DISPLAY = int(os.environ.get("SHARE_MIN_DISPLAY", "10"))
