@@ -33,7 +33,7 @@ run: demo serve
 
 serve: install
 	@echo "Newsroom: http://$(HOST):$(PORT)/  (editors: http://$(HOST):$(PORT)/admin/)"
-	$(DEV_ENV) $(VENV)/bin/gunicorn newsroom.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+	$(DEV_ENV) GUNICORN_BIND=$(HOST):$(PORT) WEB_CONCURRENCY=2 $(VENV)/bin/gunicorn newsroom.wsgi
 
 test: install
 	$(PY) -m pytest
