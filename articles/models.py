@@ -302,8 +302,8 @@ class Article(models.Model):
         self.derive_variants()
         if "update_fields" in kwargs and kwargs["update_fields"] is not None:
             kwargs["update_fields"] = set(kwargs["update_fields"]) | {
-                "listed_at", "body", "slug", "title_hant", "title_hans", "summary_hant", "summary_hans", "body_hant", "body_hans",
-                "copyright_hant", "copyright_hans",
+                "listed_at", "body", "slug", "title_hant", "title_hans", "summary_hant", "summary_hans",
+                "body_hant", "body_hans", "copyright_hant", "copyright_hans",
             }
         super().save(*args, **kwargs)
 
