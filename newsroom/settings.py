@@ -120,9 +120,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # One file per test process, so parallel runs never share (or delete) each other's database.
     test_db = Path(tempfile.gettempdir()) / f"newsroom-test-{os.getpid()}.sqlite3"
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_NAME", str(test_db))}
-else:
-    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Persistent, health-checked connections: opening one per request (and, on SQLite, re-running the
+# PRAGMAs above) would cost more than most page queries.
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -224,6 +225,9 @@ IMAGE_MAX_BYTES = int(os.environ.get("IMAGE_MAX_BYTES", str(20 * 1024 * 1024)))
 IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", str(60_000_000)))
 # Related articles shown on an article page.
 RELATED_ARTICLES_SHOWN = int(os.environ.get("RELATED_ARTICLES_SHOWN", "5"))
+# Computed related articles scoring below this are left out: better fewer than irrelevant.
+# About 0.3 = one tag on a few percent of the articles, or a third of the title and summary in common.
+RELATED_MIN_SCORE = float(os.environ.get("RELATED_MIN_SCORE", "0.3"))
 # Imports: fetching a feed with --url (private and loopback addresses only when allowed).
 IMPORT_FETCH_TIMEOUT = float(os.environ.get("IMPORT_FETCH_TIMEOUT", "10"))
 IMPORT_FETCH_MAX_BYTES = int(os.environ.get("IMPORT_FETCH_MAX_BYTES", str(20 * 1024 * 1024)))
