@@ -38,6 +38,9 @@ serve: install
 test: install
 	$(PY) -m pytest
 
+bench: install
+	$(PY) -m bench
+
 e2e: install
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 	$(PY) -m pytest tests/e2e
