@@ -25,6 +25,7 @@ class ArticleChange:
 HANDLERS: list[str] = [
     # "dotted.path.to.handler" taking a list[ArticleChange]
     "articles.pagecache.on_article_changed",
+    "articles.related.refresh_for_changes",
 ]
 
 

@@ -60,20 +60,51 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 class ImageAdminForm(forms.ModelForm):
-    """Image upload: only pictures we accept, and each distinct file once."""
+    """Image upload: only pictures we accept (``images.validate_upload``, the same gate imports go through),
+    each distinct file once, with the credit readers see under it."""
+
+    # A plain file field: our validator is the only thing that opens the upload (Django's ImageField would hand it
+    # to every Pillow plugin first, and answer in its own words).
+    file = forms.FileField(
+        label="檔案",
+        help_text=f"{images.ACCEPTED_LABEL}；上傳時會移除 EXIF／GPS 等中繼資料並產生各種尺寸。上傳後不能更換檔案。",
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(images.ACCEPTED_MIME_TYPES)}),
+    )
+    focal_x = forms.FloatField(label="焦點 X", min_value=0, max_value=1, initial=0.5,
+                               widget=forms.NumberInput(attrs={"step": "0.001"}),
+                               help_text="點一下預覽圖即可設定；0（左）到 1（右）。")
+    focal_y = forms.FloatField(label="焦點 Y", min_value=0, max_value=1, initial=0.5,
+                               widget=forms.NumberInput(attrs={"step": "0.001"}),
+                               help_text="社群預覽圖（1200 × 630）以焦點為中心裁切；0（上）到 1（下）。")
+    prepared: images.Prepared | None = None
 
     class Meta:
         model = Image
-        fields = ["file", "alt_text", "caption", "credit", "ai_generated", "source"]
+        fields = ["file", "focal_x", "focal_y", "alt_text", "caption", "credit", "ai_generated", "source"]
+        help_texts = {
+            "alt_text": "描述圖片內容，給看不到圖片的讀者與搜尋引擎（必填），例如：記者會現場，發言人站在講台前。",
+            "caption": "顯示在圖片下方的說明文字，可留空。",
+            "credit": "必填，顯示為「圖片來源：…」，例如：路透社、本報攝影、由無界AI 生成。",
+            "source": "圖片取自哪個來源媒體（如有），讀者會看到連結。",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "credit" in self.fields:
+            self.fields["credit"].required = True
 
     def clean_file(self):
+        from django.core.files.base import ContentFile
+
         upload = self.cleaned_data.get("file")
         if upload is None or not hasattr(upload, "content_type"):
             return upload  # unchanged file on an existing image
-        inspected = images.inspect_upload(upload)
-        duplicate = Image.objects.filter(content_hash=inspected.content_hash).exclude(pk=self.instance.pk).first()
+        prepared = images.validate_upload(upload)
+        duplicate = Image.objects.filter(content_hash=prepared.content_hash).exclude(pk=self.instance.pk).first()
         if duplicate is not None:
             raise ValidationError(f"相同的圖片已經上傳過（#{duplicate.pk}「{duplicate}」），請直接選用它。")
-        self.instance.format = inspected.format
-        self.instance.content_hash = inspected.content_hash
-        return upload
+        self.prepared = prepared
+        self.instance.format = prepared.format
+        self.instance.content_hash = prepared.content_hash
+        # What gets stored is the normalised file under a generated name, never the upload itself.
+        return ContentFile(prepared.data, name=f"upload.{prepared.extension}")

@@ -98,7 +98,8 @@ def image_upload_to(instance: Image, filename: str) -> str:
 class Image(models.Model):
     """An uploaded picture with its credit; one row per distinct file."""
 
-    file = models.ImageField("檔案", upload_to=image_upload_to, width_field="width", height_field="height")
+    file = models.ImageField("檔案", upload_to=image_upload_to, width_field="width", height_field="height",
+                             max_length=255)
     width = models.PositiveIntegerField("寬度", default=0, editable=False)
     height = models.PositiveIntegerField("高度", default=0, editable=False)
     format = models.CharField("格式", max_length=10, blank=True, editable=False)
@@ -414,7 +415,8 @@ class Rendition(models.Model):
 
     image = models.ForeignKey(Image, verbose_name="圖片", on_delete=models.CASCADE, related_name="renditions")
     spec = models.CharField("規格", max_length=50, help_text="例如 w640-webp、og-jpeg。")
-    file = models.ImageField("檔案", upload_to=rendition_upload_to, width_field="width", height_field="height")
+    file = models.ImageField("檔案", upload_to=rendition_upload_to, width_field="width", height_field="height",
+                             max_length=255)
     width = models.PositiveIntegerField("寬度", default=0)
     height = models.PositiveIntegerField("高度", default=0)
     format = models.CharField("格式", max_length=10)

@@ -5,16 +5,19 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
-from articles import chinese
-from articles.models import Article, GlossaryTerm, ShareCount, Source, Tag, TaggedArticle
+from articles import chinese, search
+from articles.models import Article, GlossaryTerm, RelatedArticle, ShareCount, Source, Tag, TaggedArticle
 
 
 def _with_tags(queryset: QuerySet[Article]) -> QuerySet[Article]:
     return queryset.prefetch_related(
-        Prefetch("tagged_items", queryset=TaggedArticle.objects.select_related("tag").order_by("tag__name"))
+        Prefetch("tagged_items", queryset=TaggedArticle.objects.select_related("tag").order_by("tag__name")),
+        # The featured images' renditions for <picture>/srcset and og:image: one query for the whole page.
+        "featured_image__renditions",
     )
 
 
@@ -46,7 +49,7 @@ def article_get_public(*, pk: int) -> Article | None:
     """One published article with everything its page shows, or None."""
     return (
         _with_tags(Article.objects.published())
-        .select_related("source", "original_source", "featured_image")
+        .select_related("source", "original_source", "featured_image", "featured_image__source")
         .filter(pk=pk)
         .first()
     )
@@ -56,7 +59,7 @@ def article_get_for_preview(*, pk: int) -> Article | None:
     """Any article, whatever its status, for an editor's preview."""
     return (
         _with_tags(Article.objects.all())
-        .select_related("source", "original_source", "featured_image")
+        .select_related("source", "original_source", "featured_image", "featured_image__source")
         .filter(pk=pk)
         .first()
     )
@@ -65,6 +68,23 @@ def article_get_for_preview(*, pk: int) -> Article | None:
 def article_tags(article: Article) -> list[Tag]:
     """The article's tags from the prefetched through rows (no query)."""
     return [item.tag for item in article.tagged_items.all()]
+
+
+def article_related_list(*, article: Article, limit: int | None = None) -> list[Article]:
+    """The related articles an article page shows, in one query: the editors' pins first in their order,
+    then the computed ones by rank; only public ones (a scheduled change needs no write to take effect)."""
+    limit = settings.RELATED_ARTICLES_SHOWN if limit is None else limit
+    rows = (RelatedArticle.objects.filter(article=article, kind__in=[RelatedArticle.Kind.PINNED,
+                                                                   RelatedArticle.Kind.COMPUTED])
+            .select_related("related__featured_image", "related__source").order_by("position", "pk"))
+    ranked = sorted(rows, key=lambda row: row.kind != RelatedArticle.Kind.PINNED)  # stable: pins first
+    return [row.related for row in ranked if row.related.is_public][:limit]
+
+
+def article_related_computed(*, article: Article) -> list[RelatedArticle]:
+    """The article's computed related rows with their scores, best first, for the editors."""
+    return list(RelatedArticle.objects.filter(article=article, kind=RelatedArticle.Kind.COMPUTED)
+                .select_related("related").order_by("position", "pk"))
 
 
 def article_list_containing_terms(*, terms: Iterable[tuple[str, str]]) -> QuerySet[Article]:
@@ -98,11 +118,27 @@ def article_conversion_lint(*, article: Article) -> dict:
     }
 
 
-def article_search(*, query: str) -> QuerySet[Article]:
-    """Published articles matching ``query`` typed in either script (matched through Traditional text)."""
-    needle = chinese.to_hant(query)
-    condition = Q(title_hant__icontains=needle) | Q(summary_hant__icontains=needle) | Q(body_hant__icontains=needle)
-    return _with_tags(Article.objects.published().filter(condition).for_list())
+class SearchResults:
+    """Ranked search hits, fetched a page at a time (sliceable like a queryset)."""
+
+    def __init__(self, ids: list[int]):
+        self.ids = ids
+
+    def __getitem__(self, item: slice) -> list[Article]:
+        wanted = self.ids[item]
+        found = _with_tags(Article.objects.published().for_list()).in_bulk(wanted)
+        return [found[pk] for pk in wanted if pk in found]
+
+
+def article_search(*, query: str) -> SearchResults:
+    """Published articles matching ``query`` typed in either script, most relevant first, then newest."""
+    scores = dict(search.ranked(query))
+    if not scores:
+        return SearchResults([])
+    public = dict(Article.objects.published().filter(pk__in=list(scores)).values_list("pk", "listed_at"))
+    # Relevance first; equally relevant articles newest first.
+    ordered = sorted(public, key=lambda pk: (round(scores[pk], 6), -public[pk].timestamp()))
+    return SearchResults(ordered)
 
 
 def article_share_counts(*, article: Article) -> list[dict]:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.sitemaps import views as sitemap_views
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from articles import chinese, selectors
+from articles import chinese, selectors, sitemaps
 from articles.models import Source, Tag
 from articles.pagecache import cacheable
 from articles.pagination import paginate
@@ -39,7 +41,8 @@ def article_detail(request: HttpRequest, pk: int, slug: str | None = None) -> Ht
         raise Http404("沒有這篇文章。")
     if slug != article.slug:
         return redirect(article, permanent=True)
-    response = render(request, "articles/article_detail.html", {"article": article})
+    related = selectors.article_related_list(article=article)
+    response = render(request, "articles/article_detail.html", {"article": article, "related": related})
     return cacheable(_public(response), [f"article:{article.pk}"])
 
 
@@ -77,7 +80,41 @@ def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     results = selectors.article_search(query=query) if query else None
     page = _page(request, results) if results is not None else None
-    response = render(request, "articles/search.html", {"query": query, "page": page})
+    # The query (not the articles) is converted, so its words can be marked in the reader's script.
+    needles = [chinese.to_script(word, request.LANGUAGE_CODE) for word in query.split()]
+    response = render(request, "articles/search.html", {"query": query, "page": page, "needles": needles})
+    return cacheable(_public(response), ["list:home"])
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        f"Disallow: {reverse('admin:index')}",
+        f"Disallow: {reverse('articles:search')}",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap_index'))}",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap_news'))}",
+    ]
+    return _public(HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8"))
+
+
+@require_safe
+def sitemap_index(request: HttpRequest) -> HttpResponse:
+    response = sitemap_views.index(request, sitemaps.SITEMAPS, sitemap_url_name="sitemap_section")
+    return cacheable(_public(response), ["list:home"])
+
+
+@require_safe
+def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
+    response = sitemap_views.sitemap(request, sitemaps.SITEMAPS, section=section)
+    response.render()
+    return cacheable(_public(response), ["list:home"])
+
+
+@require_safe
+def news_sitemap(request: HttpRequest) -> HttpResponse:
+    entries = sitemaps.news_entries(request, sitemaps.NewsSitemap().items())
+    response = render(request, "sitemaps/news.xml", {"entries": entries}, content_type="application/xml")
     return cacheable(_public(response), ["list:home"])
 
 

@@ -208,6 +208,9 @@ X_FRAME_OPTIONS = "DENY"
 # --- Newsroom -------------------------------------------------------------------------
 ARTICLES_PER_PAGE = int(os.environ.get("ARTICLES_PER_PAGE", "12"))
 ARTICLES_MAX_PAGES = int(os.environ.get("ARTICLES_MAX_PAGES", "100"))
+# Feeds: how many items, and whether items carry the full body (else the summary).
+FEED_ITEMS = int(os.environ.get("FEED_ITEMS", "30"))
+FEED_FULL_TEXT = env_bool("FEED_FULL_TEXT", default=True)
 # Public pages may be cached by browsers and CDNs for this many seconds.
 PAGE_MAX_AGE = int(os.environ.get("PAGE_MAX_AGE", "60"))
 # Whole pages for anonymous readers stay in the shared cache this long (0 turns the page cache off);
@@ -232,6 +235,9 @@ RELATED_MIN_SCORE = float(os.environ.get("RELATED_MIN_SCORE", "0.3"))
 IMPORT_FETCH_TIMEOUT = float(os.environ.get("IMPORT_FETCH_TIMEOUT", "10"))
 IMPORT_FETCH_MAX_BYTES = int(os.environ.get("IMPORT_FETCH_MAX_BYTES", str(20 * 1024 * 1024)))
 IMPORT_ALLOW_PRIVATE_URLS = env_bool("IMPORT_ALLOW_PRIVATE_URLS")
+# Imports: a record whose body is larger than this fails; a file larger than this is refused whole.
+IMPORT_MAX_BODY_BYTES = int(os.environ.get("IMPORT_MAX_BODY_BYTES", str(1024 * 1024)))
+IMPORT_MAX_FILE_BYTES = int(os.environ.get("IMPORT_MAX_FILE_BYTES", str(100 * 1024 * 1024)))
 # Proxies whose X-Forwarded-For we believe (addresses or networks), e.g. the load balancer's.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 

@@ -13,6 +13,10 @@ admin.site.index_title = "內容管理"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", article_views.healthz, name="healthz"),
+    path("robots.txt", article_views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", article_views.sitemap_index, name="sitemap_index"),
+    path("sitemap-news.xml", article_views.news_sitemap, name="sitemap_news"),
+    path("sitemap-<section>.xml", article_views.sitemap_section, name="sitemap_section"),
 ]
 urlpatterns += i18n_patterns(path("", include("articles.urls")), prefix_default_language=False)
 

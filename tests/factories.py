@@ -73,4 +73,5 @@ def make_image(*, colour=(200, 80, 40), size=(640, 360), fmt="JPEG", **fields):
     buffer = io.BytesIO()
     PILImage.new("RGB", size, colour).save(buffer, fmt)
     fields.setdefault("alt_text", "測試圖片")
-    return services.image_create(file=ContentFile(buffer.getvalue(), name="x.jpg"), **fields)
+    extension = {"JPEG": "jpg"}.get(fmt.upper(), fmt.lower())  # the validator checks the name against the content
+    return services.image_create(file=ContentFile(buffer.getvalue(), name=f"x.{extension}"), **fields)

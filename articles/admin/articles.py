@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -13,7 +15,7 @@ from django.utils.html import format_html, format_html_join
 
 from articles import selectors, services, views
 from articles.forms import ArticleAdminForm
-from articles.models import Article
+from articles.models import Article, RelatedArticle
 
 STATUS_COLOURS = {
     Article.Status.DRAFT: "#6b7280",
@@ -30,6 +32,87 @@ def _error_text(exc: Exception) -> str:
     return str(exc)
 
 
+class RelatedArticleInlineForm(forms.ModelForm):
+    """A pin or an exclusion. Pinning (or excluding) an article the computed list already holds turns
+    that computed row into the editor's row."""
+
+    kind = forms.ChoiceField(
+        label="類型", initial=RelatedArticle.Kind.PINNED,
+        choices=[(RelatedArticle.Kind.PINNED, RelatedArticle.Kind.PINNED.label),
+                 (RelatedArticle.Kind.EXCLUDED, RelatedArticle.Kind.EXCLUDED.label)],
+        help_text="釘選：一定顯示，排在自動計算的文章之前；排除：永遠不列為相關文章。",
+    )
+
+    class Meta:
+        model = RelatedArticle
+        fields = ["related", "kind", "position"]
+        help_texts = {"position": "釘選的文章依這個數字由小到大排列。"}
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        related = cleaned.get("related")
+        article_id = self.instance.article_id
+        if related is None or article_id is None:
+            return cleaned
+        if related.pk == article_id:
+            self.add_error("related", "不能把文章本身列為相關文章。")
+            return cleaned
+        computed = RelatedArticle.objects.filter(article_id=article_id, related=related,
+                                                 kind=RelatedArticle.Kind.COMPUTED).first()
+        if computed is not None:
+            if self.instance.pk is None:
+                self.instance = computed  # saved below as the editor's row: one row per pair
+            else:
+                self.add_error("related", "這篇文章已在自動計算的清單中；請新增一列來釘選或排除它。")
+        return cleaned
+
+
+class RelatedArticleFormSet(BaseInlineFormSet):
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        if self.is_bound and f"{self.prefix}-TOTAL_FORMS" not in self.data:
+            # A POST that leaves this inline out altogether (a script, an older test) changes no pins.
+            self.data = self.data.copy()
+            self.data[f"{self.prefix}-TOTAL_FORMS"] = "0"
+            self.data[f"{self.prefix}-INITIAL_FORMS"] = "0"
+
+
+class RelatedArticleInline(admin.TabularInline):
+    """The editors' pins and exclusions; the computed rows are shown read-only on the form."""
+
+    model = RelatedArticle
+    fk_name = "article"
+    form = RelatedArticleInlineForm
+    formset = RelatedArticleFormSet
+    fields = ["related", "kind", "position"]
+    autocomplete_fields = ["related"]
+    extra = 1
+    verbose_name = "釘選或排除的相關文章"
+    verbose_name_plural = "釘選或排除的相關文章"
+
+    def get_queryset(self, request):
+        return (super().get_queryset(request)
+                .filter(kind__in=[RelatedArticle.Kind.PINNED, RelatedArticle.Kind.EXCLUDED])
+                .select_related("related").order_by("-kind", "position", "pk"))  # pinned, then excluded
+
+    # Pins belong to the article: whoever may edit the article may edit them.
+    def _article_admin(self) -> admin.ModelAdmin:
+        return self.admin_site.get_model_admin(Article)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self._article_admin().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        parent = self._article_admin()
+        return parent.has_change_permission(request, obj) if obj is not None else parent.has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self.has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self.has_add_permission(request, obj)
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
@@ -42,7 +125,8 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "publish_at"
     autocomplete_fields = ["source", "original_source", "featured_image"]
     readonly_fields = ["conversion_check", "published_at", "share_total", "share_breakdown", "created_at",
-                       "created_by", "updated_at", "updated_by"]
+                       "created_by", "updated_at", "updated_by", "related_computed"]
+    inlines = [RelatedArticleInline]
     actions = ["action_submit_for_review", "action_publish", "action_unpublish"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body", "language", "author", "tags", "featured_image"]}),
@@ -51,6 +135,9 @@ class ArticleAdmin(admin.ModelAdmin):
         ("來源與版權", {"fields": ["source", "original_source", "original_url", "copyright_notice", "guid"]}),
         ("發布", {"fields": ["status", "publish_at", "published_at"]}),
         ("分享", {"fields": ["share_total", "share_breakdown"]}),
+        ("相關文章", {"fields": ["related_computed"],
+                  "description": "依共同標籤（越少見的標籤越重要）、標題與摘要的相近程度和發布時間自動計算，"
+                                 "分數低於門檻的不列出。要固定或排除某篇文章，請用下方的「釘選或排除的相關文章」。"}),
         ("紀錄", {"classes": ["collapse"], "fields": ["created_at", "created_by", "updated_at", "updated_by"]}),
     ]
 
@@ -94,6 +181,18 @@ class ArticleAdmin(admin.ModelAdmin):
         if not rows:
             return "尚無分享。"
         return format_html_join("、", "{}：{}", ((row["label"], f"{row['total']:,}") for row in rows))
+
+    @admin.display(description="自動計算的相關文章（分數）")
+    def related_computed(self, obj: Article) -> str:
+        if not obj.pk:
+            return "儲存後會在這裡顯示。"
+        rows = selectors.article_related_computed(article=obj)
+        if not rows:
+            return "目前沒有達到門檻的相關文章（只計算已發布、且至少有一個共同標籤的文章）。"
+        items = format_html_join("", '<li><a href="{}">{}</a>（{}）</li>', (
+            (reverse("admin:articles_article_change", args=[row.related_id]), row.related.title, f"{row.score:.2f}")
+            for row in rows))
+        return format_html('<ol class="related-computed" data-related-computed>{}</ol>', items)
 
     # --- list columns -------------------------------------------------------------
     @admin.display(description="縮圖")

@@ -1,36 +1,115 @@
-"""Images with their credit and provenance."""
+"""Images with their credit and provenance, a focal-point picker and the renditions made from them."""
 
 from django.contrib import admin
-from django.utils.html import format_html
+from django.db.models import Prefetch
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
+from articles import services
 from articles.forms import ImageAdminForm
-from articles.models import Image
+from articles.models import Image, Rendition
+
+
+def _smallest(image: Image, image_format: str = "WEBP") -> Rendition | None:
+    """The smallest width rendition in ``image_format`` from the prefetched renditions (no query)."""
+    candidates = [r for r in image.renditions.all() if r.format == image_format and r.spec.startswith("w")]
+    return min(candidates, key=lambda r: r.width, default=None)
 
 
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
     form = ImageAdminForm
-    list_display = ["thumbnail", "alt_text", "credit", "ai_generated", "dimensions", "created_at"]
+    list_display = ["thumbnail", "alt_text", "credit", "ai_generated", "source", "dimensions", "created_at"]
+    list_select_related = ["source"]
     list_filter = ["ai_generated", "format"]
     search_fields = ["alt_text", "caption", "credit"]
-    readonly_fields = ["preview", "dimensions", "format", "created_at", "uploaded_by"]
+    readonly_fields = ["preview", "dimensions", "format", "file_size", "created_at", "uploaded_by",
+                       "renditions_list"]
     autocomplete_fields = ["source"]
+
+    class Media:
+        js = ["js/admin-focal-point.js"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related(
+            Prefetch("renditions", queryset=Rendition.objects.order_by("format", "width", "spec"))
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        # An image's content never changes (renditions and dedupe hang on it): upload a new one instead.
+        return [*self.readonly_fields, "file"] if obj is not None else self.readonly_fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            ("圖片", {"fields": ["file", "preview", "focal_x", "focal_y"],
+                      "description": "點一下預覽圖設定焦點；社群分享預覽圖（1200 × 630）會以焦點為中心裁切。"}),
+            ("說明與來源", {"fields": ["alt_text", "caption", "credit", "ai_generated", "source"],
+                            "description": "讀者會在圖片下方看到圖說、圖片來源、AI 生成標示與出處。"}),
+        ]
+        if obj is not None:
+            fieldsets.append(("檔案資訊", {"fields": ["dimensions", "format", "file_size", "created_at", "uploaded_by",
+                                                      "renditions_list"]}))
+        return fieldsets
 
     @admin.display(description="縮圖")
     def thumbnail(self, obj: Image) -> str:
-        return format_html('<img src="{}" alt="" style="height:48px;width:auto;border-radius:4px">', obj.file.url)
+        small = _smallest(obj)
+        url = small.file.url if small is not None else obj.file.url
+        return format_html('<img src="{}" alt="" loading="lazy" style="height:48px;width:auto;border-radius:4px">',
+                           url)
 
     @admin.display(description="預覽")
     def preview(self, obj: Image) -> str:
-        if not obj.pk:
-            return "—"
-        return format_html('<img src="{}" alt="" style="max-width:480px;height:auto">', obj.file.url)
+        if obj is None or not obj.pk:
+            # The add form: the picker shows the chosen file before it is uploaded.
+            return mark_safe('<div class="focal-picker" data-focal-picker></div>')  # noqa: S308 - a constant
+        medium = [r for r in obj.renditions.all() if r.format == "JPEG" and r.spec.startswith("w")]
+        shown = min((r for r in medium if r.width >= 800), key=lambda r: r.width, default=None)
+        url = shown.file.url if shown is not None else obj.file.url
+        return format_html(
+            '<div class="focal-picker" data-focal-picker><img src="{}" alt="" width="{}" height="{}" '
+            'data-focal-preview></div>',
+            url, obj.width, obj.height,
+        )
 
     @admin.display(description="尺寸")
     def dimensions(self, obj: Image) -> str:
         return f"{obj.width} × {obj.height}"
 
+    @admin.display(description="檔案大小")
+    def file_size(self, obj: Image) -> str:
+        try:
+            return f"{obj.file.size / 1024:,.0f} KB"
+        except (OSError, ValueError):
+            return "（找不到檔案）"
+
+    @admin.display(description="尺寸版本")
+    def renditions_list(self, obj: Image) -> str:
+        rows = list(obj.renditions.all()) if obj.pk else []
+        if not rows:
+            return "尚未產生；儲存或發布時會自動產生，也可以執行 manage.py make_renditions。"
+        return format_html(
+            '<table class="renditions"><thead><tr><th>規格</th><th>格式</th><th>尺寸</th></tr></thead>'
+            "<tbody>{}</tbody></table>",
+            format_html_join(
+                "", '<tr><td><a href="{}" target="_blank" rel="noopener">{}</a></td><td>{}</td><td>{} × {}</td></tr>',
+                ((r.file.url, r.spec, r.format, r.width, r.height) for r in rows),
+            ),
+        )
+
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.uploaded_by = request.user
-        super().save_model(request, obj, form, change)
+        if change:
+            focal_moved = {"focal_x", "focal_y"} & set(form.changed_data)
+            obj.save()
+            if focal_moved:
+                services.image_update_focal_point(image=obj, focal_x=obj.focal_x, focal_y=obj.focal_y)
+            return
+        image = services.image_create(
+            prepared=form.prepared, alt_text=obj.alt_text, caption=obj.caption, credit=obj.credit,
+            ai_generated=obj.ai_generated, source=obj.source, focal_x=obj.focal_x, focal_y=obj.focal_y,
+            user=request.user,
+        )
+        # The admin goes on with ``obj`` (messages, log entry, redirect): make it the stored row.
+        obj.pk = image.pk
+        obj.refresh_from_db()
+        obj._state.adding = False

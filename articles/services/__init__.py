@@ -22,7 +22,8 @@ from articles.services.articles import (
     articles_publish_scheduled,
 )
 from articles.services.glossary import glossary_term_delete, glossary_term_save
-from articles.services.images import image_create
+from articles.services.images import image_create, image_update_focal_point, renditions_ensure
+from articles.services.imports import article_import, articles_import
 from articles.services.shares import share_record
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "PUBLISH_PERMISSION",
     "VARIANT_FIELDS",
     "article_archive",
+    "article_import",
     "article_publish",
     "article_publish_problems",
     "article_save",
@@ -39,9 +41,12 @@ __all__ = [
     "article_submit_for_review",
     "article_unpublish",
     "articles_convert",
+    "articles_import",
     "articles_publish_scheduled",
     "glossary_term_delete",
     "glossary_term_save",
     "image_create",
+    "image_update_focal_point",
+    "renditions_ensure",
     "share_record",
 ]

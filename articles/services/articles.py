@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from articles import events
+from articles import events, search
 from articles.models import Article, TaggedArticle
 from articles.services.common import User
 
@@ -74,6 +74,7 @@ def article_save(*, article: Article, user: User = None) -> Article:
     article.full_clean(exclude=["tags"])
     before = _before(article)
     article.save()
+    search.index_articles([article.pk])
     events.article_changed([before or events.ArticleChange(article_id=article.pk)])
     return article
 
@@ -203,6 +204,7 @@ def articles_convert(
             for article in batch:
                 article.derive_variants()
             Article.objects.bulk_update(batch, VARIANT_FIELDS)
+            search.index_articles(article.pk for article in batch)
             events.article_changed(events.ArticleChange(article_id=article.pk) for article in batch)
         done += len(batch)
         if progress is not None:

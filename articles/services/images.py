@@ -1,33 +1,49 @@
-"""Images: stored once per distinct file, validated before anything is written."""
+"""Images: validated before anything is written, stored once per distinct upload, renditions made at write time.
+
+Rendition rows are created get-or-create style under the unique (image, spec) constraint: the losing side of a
+race deletes the file it wrote and returns the winner's row. The pixel work runs outside any transaction this module
+opens, so a slow encode never holds the database's write lock.
+"""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from django.core.files.base import File
-from django.db import transaction
+import logging
+from collections.abc import Iterable
 
-from articles import images
-from articles.models import Image
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile, File
+from django.db import IntegrityError, transaction
+
+from articles import images, renditions
+from articles.models import Image, Rendition, image_upload_to, rendition_upload_to
 from articles.services.common import User
 
+logger = logging.getLogger(__name__)
 
-@transaction.atomic
+
 def image_create(
     *,
-    file: File,
+    file: File | None = None,
+    prepared: images.Prepared | None = None,
     alt_text: str,
     credit: str = "",
     caption: str = "",
     ai_generated: bool = False,
     source=None,
+    focal_x: float = 0.5,
+    focal_y: float = 0.5,
     user: User = None,
 ) -> Image:
-    """Store an uploaded picture once per distinct content; return the existing row for a duplicate."""
-    try:
-        inspected = images.inspect_upload(file)
-    except ValidationError as exc:
-        raise ValidationError({"file": exc.messages}) from exc
-    existing = Image.objects.filter(content_hash=inspected.content_hash).first()
+    """Validate and store a picture once per distinct upload (a duplicate returns the existing row) and make its
+    renditions. ``prepared`` is what ``images.validate_upload`` returned when a form already validated ``file``."""
+    if prepared is None:
+        if file is None:
+            raise ValidationError({"file": "請選擇圖片檔。"})
+        try:
+            prepared = images.validate_upload(file)
+        except ValidationError as exc:
+            raise ValidationError({"file": exc.messages}) from exc
+    existing = Image.objects.filter(content_hash=prepared.content_hash).first()
     if existing is not None:
         return existing
     image = Image(
@@ -36,11 +52,153 @@ def image_create(
         caption=caption,
         ai_generated=ai_generated,
         source=source,
-        format=inspected.format,
-        content_hash=inspected.content_hash,
+        focal_x=focal_x,
+        focal_y=focal_y,
+        format=prepared.format,
+        content_hash=prepared.content_hash,
+        width=prepared.width,
+        height=prepared.height,
         uploaded_by=user if getattr(user, "is_authenticated", False) else None,
     )
-    image.file.save(f"upload.{inspected.format.lower()}", file, save=False)
-    image.full_clean()
-    image.save()
+    _check_focal_point(focal_x, focal_y)
+    # content_hash is left to the unique constraint: a concurrent twin is handled below, not reported as an error.
+    image.full_clean(exclude=["file", "content_hash"])
+    storage = Image._meta.get_field("file").storage
+    # The stored name comes from the content hash and the sniffed format, never from the upload.
+    name = storage.save(image_upload_to(image, ""), ContentFile(prepared.data))
+    image.file.name = name
+    try:
+        with transaction.atomic():
+            image.save()
+    except IntegrityError:
+        storage.delete(name)
+        # The same file, uploaded at the same moment by someone else: theirs is the one row.
+        winner = Image.objects.filter(content_hash=prepared.content_hash).first()
+        if winner is None:
+            raise
+        return winner
+    except BaseException:
+        storage.delete(name)
+        raise
+    renditions_ensure(image=image, source=renditions.source_from_prepared(prepared, focal_x=focal_x, focal_y=focal_y))
     return image
+
+
+def image_update_focal_point(*, image: Image, focal_x: float, focal_y: float) -> Image:
+    """Move the focal point and remake the crops that depend on it."""
+    _check_focal_point(focal_x, focal_y)
+    image.focal_x, image.focal_y = focal_x, focal_y
+    image.save(update_fields=["focal_x", "focal_y"])
+    crops = [spec for spec in renditions.specs_for(image.width, image.height) if spec.is_crop]
+    renditions_ensure(image=image, force=True, specs=crops)
+    return image
+
+
+def _check_focal_point(focal_x: float, focal_y: float) -> None:
+    problems = {name: "焦點必須介於 0 與 1 之間。" for name, value in (("focal_x", focal_x), ("focal_y", focal_y))
+                if not 0 <= value <= 1}
+    if problems:
+        raise ValidationError(problems)
+
+
+def renditions_ensure(
+    *,
+    image: Image,
+    force: bool = False,
+    specs: Iterable[renditions.Spec] | None = None,
+    source: renditions.Source | None = None,
+) -> list[Rendition]:
+    """Make the renditions ``image`` is missing (``force``: remake them all) and return all of them.
+
+    Idempotent and cheap when nothing is missing (one query, none if ``image.renditions`` is prefetched). Problems
+    are logged, never raised: a page never waits on a derivative, and ``make_renditions`` fills the gaps later.
+    """
+    wanted = list(specs) if specs is not None else renditions.specs_for(image.width, image.height)
+    current = {rendition.spec: rendition for rendition in image.renditions.all()}
+    todo = wanted if force else [spec for spec in wanted if spec.name not in current]
+    if force and specs is None:
+        stale = [rendition for name, rendition in current.items() if name not in {spec.name for spec in wanted}]
+        for rendition in stale:
+            _rendition_delete(rendition)
+            del current[rendition.spec]
+    if todo:
+        try:
+            if source is None:
+                with image.file.open("rb") as stored:
+                    source = renditions.source_open(stored, focal_x=image.focal_x, focal_y=image.focal_y,
+                                                    specs=todo)
+            source = renditions.reduced(source, todo)
+        except Exception:
+            logger.exception("renditions: cannot read image %s (%s)", image.pk, image.file.name)
+            todo = []
+        for spec in todo:
+            try:
+                if force and spec.name in current:
+                    current[spec.name] = _rendition_remake(current[spec.name], spec, source)
+                else:
+                    current[spec.name], _created = rendition_get_or_create(image=image, spec=spec, source=source)
+            except Exception:
+                logger.exception("renditions: cannot make %s for image %s", spec.name, image.pk)
+    if hasattr(image, "_prefetched_objects_cache"):
+        image._prefetched_objects_cache.pop("renditions", None)
+    return sorted(current.values(), key=lambda rendition: (rendition.format, rendition.width, rendition.spec))
+
+
+def rendition_get_or_create(
+    *, image: Image, spec: renditions.Spec, source: renditions.Source | None = None
+) -> tuple[Rendition, bool]:
+    """The one row and file for (image, spec); two workers racing for it end up with one row and one file."""
+    existing = Rendition.objects.filter(image=image, spec=spec.name).first()
+    if existing is not None:
+        return existing, False
+    if source is None:
+        with image.file.open("rb") as stored:
+            source = renditions.source_open(stored, focal_x=image.focal_x, focal_y=image.focal_y, specs=[spec])
+    rendered = renditions.render(source, spec)
+    rendition = Rendition(image=image, spec=spec.name, format=rendered.format, width=rendered.width,
+                          height=rendered.height)
+    storage = Rendition._meta.get_field("file").storage
+    name = storage.save(rendition_upload_to(rendition, ""), ContentFile(rendered.data))
+    rendition.file.name = name
+    try:
+        with transaction.atomic():
+            rendition.save()
+    except IntegrityError:
+        storage.delete(name)  # the other worker won: keep its file, not a second copy
+        winner = Rendition.objects.filter(image=image, spec=spec.name).first()
+        if winner is None:
+            raise
+        return winner, False
+    except BaseException:
+        storage.delete(name)
+        raise
+    return rendition, True
+
+
+def _rendition_remake(rendition: Rendition, spec: renditions.Spec, source: renditions.Source) -> Rendition:
+    """Replace a rendition's file; the new file gets a new name, so caches holding the old URL never serve a stale
+    picture under the new one. The old file goes once the new row is committed."""
+    rendered = renditions.render(source, spec)
+    storage = Rendition._meta.get_field("file").storage
+    old_name = rendition.file.name
+    name = storage.save(rendition_upload_to(rendition, ""), ContentFile(rendered.data))
+    try:
+        with transaction.atomic():
+            Rendition.objects.filter(pk=rendition.pk).update(
+                file=name, width=rendered.width, height=rendered.height, format=rendered.format
+            )
+            transaction.on_commit(lambda: storage.delete(old_name))
+    except BaseException:
+        storage.delete(name)
+        raise
+    rendition.file.name, rendition.width, rendition.height = name, rendered.width, rendered.height
+    rendition.format = rendered.format
+    return rendition
+
+
+def _rendition_delete(rendition: Rendition) -> None:
+    storage = Rendition._meta.get_field("file").storage
+    name = rendition.file.name
+    with transaction.atomic():
+        rendition.delete()
+        transaction.on_commit(lambda: storage.delete(name))

@@ -128,8 +128,41 @@ def article_json_ld(context, article) -> str:
         data["isBasedOn"] = article.original_url
     if article.source_id:
         data["sourceOrganization"] = {"@type": "Organization", "name": article.source.localized_name(language)}
+        data["copyrightHolder"] = {"@type": "Organization", "name": article.source.localized_name(language)}
+    if article.original_source_id:
+        data["isBasedOn"] = {"@type": "NewsArticle", "url": article.original_url or article.original_source.homepage,
+                             "publisher": {"@type": "Organization",
+                                           "name": article.original_source.localized_name(language)}}
     copyright_notice = loc(context, article, "copyright")
     if copyright_notice:
         data["copyrightNotice"] = copyright_notice
     payload = json.dumps({k: v for k, v in data.items() if v is not None}, ensure_ascii=False)
     return mark_safe(f'<script type="application/ld+json">{payload.translate(_JSON_ESCAPES)}</script>')  # noqa: S308
+
+
+@register.filter
+def loc_for(image, language: str) -> str:
+    """An image's credit in ``language`` (for templates rendered outside a request, like feeds)."""
+    return image.localized_credit(language)
+
+
+@register.filter
+def name_for(source, language: str) -> str:
+    return source.localized_name(language)
+
+
+@register.filter
+def copyright_for(article, language: str) -> str:
+    return article.localized("copyright", language)
+
+
+@register.simple_tag(takes_context=True)
+def search_snippet(context, article, needles) -> str:
+    """An excerpt of the article in the reader's script with the query words marked."""
+    from django.utils.safestring import mark_safe
+
+    from articles import search
+
+    language = _language(context)
+    text = f"{article.localized('summary', language)} {article.localized('body', language)}"
+    return mark_safe(search.snippet(text, needles))  # noqa: S308 - search.snippet escapes the text itself

@@ -1,0 +1,150 @@
+"""RSS 2.0 and Atom feeds: latest articles, per tag and per source, in the reader's script variant."""
+
+from __future__ import annotations
+
+import contextvars
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.translation import get_language
+
+from articles import pagecache, selectors
+from articles.context_processors import _site_name
+from articles.models import Article, Source, Tag
+
+# The request being answered, for absolute image URLs inside item bodies (feed objects are shared).
+_request: contextvars.ContextVar = contextvars.ContextVar("feed_request")
+
+
+class CachedFeedMixin:
+    """Feeds are public pages too: cacheable, and dropped when an article they list changes."""
+
+    deps_prefix = "list:home"
+
+    def __call__(self, request, *args, **kwargs):
+        token = _request.set(request)
+        try:
+            response = super().__call__(request, *args, **kwargs)
+        finally:
+            _request.reset(token)
+        response["Cache-Control"] = f"public, max-age={settings.PAGE_MAX_AGE}"
+        return pagecache.cacheable(response, [self.deps(*args, **kwargs)])
+
+    def deps(self, *args, **kwargs) -> str:
+        return "list:home"
+
+
+class LatestArticlesFeed(CachedFeedMixin, Feed):
+    feed_type = Rss201rev2Feed
+
+    def title(self, obj=None) -> str:
+        return settings.SITE_NAME
+
+    def link(self, obj=None) -> str:
+        return obj.get_absolute_url() if obj is not None else "/"
+
+    def description(self, obj=None) -> str:
+        return f"{settings.SITE_NAME} 最新文章"
+
+    def items(self, obj=None):
+        return list(selectors.article_list_published()[: settings.FEED_ITEMS])
+
+    def item_title(self, item: Article) -> str:
+        return item.localized("title", get_language())
+
+    def item_description(self, item: Article) -> str:
+        language = get_language()
+        request = _request.get(None)
+        image_url = item.featured_image.file.url if item.featured_image_id else ""
+        return render_to_string("articles/feed_item.html", {
+            "article": item,
+            "image_url": request.build_absolute_uri(image_url) if request and image_url else image_url,
+            "body": item.localized("body" if settings.FEED_FULL_TEXT else "summary", language),
+            "language": language,
+            "SITE_NAME": _site_name(settings.SITE_NAME, language),
+        })
+
+    def item_link(self, item: Article) -> str:
+        return item.get_absolute_url()
+
+    def item_guid(self, item: Article) -> str:
+        return item.get_absolute_url()
+
+    def item_pubdate(self, item: Article):
+        return item.publish_at
+
+    def item_updateddate(self, item: Article):
+        return item.updated_at
+
+    def item_author_name(self, item: Article) -> str:
+        return item.author or None
+
+    def item_categories(self, item: Article):
+        language = get_language()
+        return [tag.localized_name(language) for tag in selectors.article_tags(item)]
+
+    def item_copyright(self, item: Article) -> str:
+        return item.localized("copyright", get_language()) or None
+
+    def item_enclosure_url(self, item: Article):
+        if not item.featured_image_id:
+            return None
+        request = _request.get(None)
+        url = item.featured_image.file.url
+        return request.build_absolute_uri(url) if request else url
+
+    def item_enclosure_length(self, item: Article):
+        return item.featured_image.file.size if item.featured_image_id else None
+
+    def item_enclosure_mime_type(self, item: Article):
+        if not item.featured_image_id:
+            return None
+        return f"image/{(item.featured_image.format or 'jpeg').lower()}"
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestArticlesFeed.description
+
+
+class TagFeed(LatestArticlesFeed):
+    def get_object(self, request, slug: str) -> Tag:
+        return get_object_or_404(Tag, slug=slug)
+
+    def deps(self, slug: str) -> str:
+        tag = Tag.objects.filter(slug=slug).values_list("pk", flat=True).first()
+        return f"tag:{tag}"
+
+    def title(self, obj: Tag) -> str:
+        return f"{settings.SITE_NAME}：{obj.localized_name(get_language())}"
+
+    def items(self, obj: Tag):
+        return list(selectors.article_list_for_tag(tag=obj)[: settings.FEED_ITEMS])
+
+
+class TagAtomFeed(TagFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestArticlesFeed.description
+
+
+class SourceFeed(LatestArticlesFeed):
+    def get_object(self, request, slug: str) -> Source:
+        return get_object_or_404(Source, slug=slug)
+
+    def deps(self, slug: str) -> str:
+        source = Source.objects.filter(slug=slug).values_list("pk", flat=True).first()
+        return f"source:{source}"
+
+    def title(self, obj: Source) -> str:
+        return f"{settings.SITE_NAME}：{obj.localized_name(get_language())}"
+
+    def items(self, obj: Source):
+        return list(selectors.article_list_for_source(source=obj)[: settings.FEED_ITEMS])
+
+
+class SourceAtomFeed(SourceFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestArticlesFeed.description

@@ -1,0 +1,156 @@
+"""Full-text search built for Chinese: character bigrams of the Traditional text, indexed by the database.
+
+English-first engines cannot split Chinese; splitting per character matches far too much. We index
+overlapping character pairs (資訊安全 → 資訊 訊安 安全) of the Traditional text, so a query in either
+script — converted to Traditional first — matches as a phrase of pairs, and Latin words as words.
+
+* SQLite: an FTS5 table (title and body columns, bm25 ranking, title weighted higher).
+* PostgreSQL: a ``tsvector`` over the same pairs ('simple' configuration, title weighted A) with a GIN index.
+
+The index lives in the same database and is written inside the transaction that changes the article
+(``articles.services``), so it can never disagree with what was committed; a reader's search reads it
+and filters through ``Article.objects.published()``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+
+from articles import chinese
+
+MAX_RESULTS = 500
+TITLE_WEIGHT = 10.0
+_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
+_WORD = re.compile(r"[a-z0-9]+(?:[.\-+][a-z0-9]+)*")
+_TOKEN_OR_CJK = re.compile(_CJK_RUN.pattern + "|" + _WORD.pattern)
+
+
+def tokens(text: str) -> list[list[str]]:
+    """Groups of tokens, one group per run: a CJK run gives its character pairs, a word itself."""
+    groups = []
+    for match in _TOKEN_OR_CJK.finditer(text.lower()):
+        run = match.group(0)
+        if _CJK_RUN.fullmatch(run):
+            groups.append([run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)])
+        else:
+            groups.append([run])
+    return groups
+
+
+def document(text: str) -> str:
+    return " ".join(token for group in tokens(text) for token in group)
+
+
+def _article_text(article) -> tuple[str, str]:
+    body = chinese.strip_tags(article.body_hant or article.body)
+    return document(f"{article.title_hant} {article.summary_hant}"), document(html.unescape(body))
+
+
+# --- writing the index ----------------------------------------------------------------------
+
+
+def index_articles(article_ids: Iterable[int]) -> None:
+    """Bring the index rows of these articles up to date (listed ones in, the rest out)."""
+    from articles.models import Article
+
+    ids = list(article_ids)
+    if not ids:
+        return
+    listed = {a.pk: a for a in Article.objects.filter(pk__in=ids, listed_at__isnull=False)}
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("DELETE FROM articles_search WHERE article_id = ANY(%s)", [ids])
+            for pk, article in listed.items():
+                title, body = _article_text(article)
+                cursor.execute(
+                    "INSERT INTO articles_search (article_id, document) VALUES "
+                    "(%s, setweight(to_tsvector('simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'D'))",
+                    [pk, title, body],
+                )
+        else:
+            cursor.executemany("DELETE FROM articles_search WHERE rowid = %s", [[pk] for pk in ids])
+            cursor.executemany(
+                "INSERT INTO articles_search (rowid, title, body) VALUES (%s, %s, %s)",
+                [[pk, *_article_text(article)] for pk, article in listed.items()],
+            )
+
+
+def rebuild(batch_size: int = 1000, progress=None) -> int:
+    """Re-index every listed article; returns how many."""
+    from articles.models import Article
+
+    ids = list(Article.objects.filter(listed_at__isnull=False).values_list("pk", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM articles_search")
+    for start in range(0, len(ids), batch_size):
+        index_articles(ids[start:start + batch_size])
+        if progress:
+            progress(min(start + batch_size, len(ids)), len(ids))
+    return len(ids)
+
+
+# --- querying -----------------------------------------------------------------------------
+
+
+def _fts5_query(groups: list[list[str]]) -> str:
+    parts = []
+    for group in groups:
+        phrase = '"' + " ".join(token.replace('"', '""') for token in group) + '"'
+        if len(group) == 1 and len(group[0]) == 1 and _CJK_RUN.fullmatch(group[0]):
+            phrase += "*"  # one character: the pairs that start with it
+        parts.append(phrase)
+    return " AND ".join(parts)
+
+
+def _tsquery(groups: list[list[str]]) -> str:
+    parts = []
+    for group in groups:
+        words = ["'" + token.replace("'", "''").replace("\\", "") + "'" for token in group]
+        if len(group) == 1 and len(group[0]) == 1 and _CJK_RUN.fullmatch(group[0]):
+            parts.append(words[0] + ":*")
+        else:
+            parts.append("(" + " <-> ".join(words) + ")")
+    return " & ".join(parts)
+
+
+def ranked(query: str) -> list[tuple[int, float]]:
+    """``(article id, score)`` of indexed articles matching ``query`` (either script); lower scores rank first."""
+    groups = tokens(chinese.to_hant(query))
+    if not groups:
+        return []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT article_id, -ts_rank(document, q) FROM articles_search, to_tsquery('simple', %s) q "
+                "WHERE document @@ q "
+                "ORDER BY ts_rank(document, q) DESC LIMIT %s",
+                [_tsquery(groups), MAX_RESULTS],
+            )
+        else:
+            cursor.execute(
+                "SELECT rowid, bm25(articles_search, %s, 1.0) AS score FROM articles_search "
+                "WHERE articles_search MATCH %s ORDER BY score LIMIT %s",
+                [TITLE_WEIGHT, _fts5_query(groups), MAX_RESULTS],
+            )
+        return [(row[0], float(row[1])) for row in cursor.fetchall()]
+
+
+# --- snippets ---------------------------------------------------------------------------------
+
+
+def snippet(text: str, needles: Iterable[str], width: int = 60) -> str:
+    """Escaped plain-text excerpt around the first match, with matches wrapped in <mark>."""
+    plain = re.sub(r"\s+", " ", html.unescape(chinese.strip_tags(text))).strip()
+    needles = sorted({n for n in needles if n}, key=len, reverse=True)
+    found = next((m for m in (re.search(re.escape(n), plain, re.IGNORECASE) for n in needles) if m), None)
+    start = max(0, found.start() - width // 2) if found else 0
+    excerpt = plain[start:start + width * 2]
+    escaped = html.escape(excerpt)
+    for needle in needles:
+        escaped = re.sub(re.escape(html.escape(needle)), lambda m: f"<mark>{m.group(0)}</mark>", escaped,
+                         flags=re.IGNORECASE)
+    return ("…" if start else "") + escaped + ("…" if start + width * 2 < len(plain) else "")
