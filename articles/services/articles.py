@@ -45,6 +45,15 @@ def article_publish_problems(*, article: Article) -> list[str]:
     return problems
 
 
+def _ensure_renditions(article: Article) -> None:
+    # Normally made at upload; this catches images that predate a spec or lost a file. One query when
+    # nothing is missing, so readers never meet an image without its sizes.
+    if article.featured_image_id:
+        from articles.services.images import renditions_ensure
+
+        renditions_ensure(image=article.featured_image)
+
+
 def _check_publishable(article: Article) -> None:
     problems = article_publish_problems(article=article)
     if problems:
@@ -93,6 +102,7 @@ def article_publish(*, article: Article, user: User = None) -> Article:
     """Publish ``article`` now, or raise ``ValidationError`` with the reason it cannot go out."""
     _require(user, PUBLISH_PERMISSION, "只有編輯可以發布文章；撰稿人請把文章送審。")
     _check_publishable(article)
+    _ensure_renditions(article)
     now = timezone.now()
     article.status = Article.Status.PUBLISHED
     if article.publish_at is None or article.publish_at > now:
@@ -109,6 +119,7 @@ def article_schedule(*, article: Article, publish_at: datetime.datetime, user: U
     _check_publishable(article)
     if publish_at is None:
         raise ValidationError({"publish_at": "排程發布需要發布時間。"})
+    _ensure_renditions(article)
     article.status = Article.Status.SCHEDULED
     article.publish_at = publish_at
     return article_save(article=article, user=user)
