@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from articles import chinese
 
 MAX_RESULTS = 500
+RANK_WINDOW = 2000
 TITLE_WEIGHT = 10.0
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 _WORD = re.compile(r"[a-z0-9]+(?:[.\-+][a-z0-9]+)*")
@@ -118,23 +119,41 @@ def _tsquery(groups: list[list[str]]) -> str:
 
 
 def ranked(query: str) -> list[tuple[int, float]]:
-    """``(article id, score)`` of indexed articles matching ``query`` (either script); lower scores rank first."""
+    """``(article id, score)`` of indexed articles matching ``query`` (either script); lower scores rank first.
+
+    Relevance is computed among the newest ``RANK_WINDOW`` matches: for a news site a very common word
+    should not make every request score the whole archive, and an old story that matches a common
+    word is rarely what a reader wants first. Rarer queries (fewer matches) are ranked in full.
+    """
     groups = tokens(chinese.to_hant(query))
     if not groups:
         return []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            tsquery = _tsquery(groups)
             cursor.execute(
-                "SELECT article_id, -ts_rank(document, q) FROM articles_search, to_tsquery('simple', %s) q "
-                "WHERE document @@ q "
-                "ORDER BY ts_rank(document, q) DESC LIMIT %s",
-                [_tsquery(groups), MAX_RESULTS],
+                "SELECT article_id FROM articles_search WHERE document @@ to_tsquery('simple', %s) "
+                "ORDER BY article_id DESC OFFSET %s LIMIT 1",
+                [tsquery, RANK_WINDOW - 1],
+            )
+            floor = cursor.fetchone()
+            cursor.execute(
+                "SELECT article_id, -ts_rank(document, q) AS score FROM articles_search, to_tsquery('simple', %s) q "
+                "WHERE document @@ q AND article_id >= %s ORDER BY score LIMIT %s",
+                [tsquery, floor[0] if floor else 0, MAX_RESULTS],
             )
         else:
+            match = _fts5_query(groups)
+            cursor.execute(
+                "SELECT rowid FROM articles_search WHERE articles_search MATCH %s "
+                "ORDER BY rowid DESC LIMIT 1 OFFSET %s",
+                [match, RANK_WINDOW - 1],
+            )
+            floor = cursor.fetchone()
             cursor.execute(
                 "SELECT rowid, bm25(articles_search, %s, 1.0) AS score FROM articles_search "
-                "WHERE articles_search MATCH %s ORDER BY score LIMIT %s",
-                [TITLE_WEIGHT, _fts5_query(groups), MAX_RESULTS],
+                "WHERE articles_search MATCH %s AND rowid >= %s ORDER BY score LIMIT %s",
+                [TITLE_WEIGHT, match, floor[0] if floor else 0, MAX_RESULTS],
             )
         return [(row[0], float(row[1])) for row in cursor.fetchall()]
 

@@ -29,7 +29,7 @@ from django.utils import timezone  # noqa: E402
 from PIL import Image as PILImage  # noqa: E402
 from PIL import ImageDraw  # noqa: E402
 
-from articles import chinese, services  # noqa: E402
+from articles import chinese, search, services  # noqa: E402
 from articles.models import Article, Source, Tag, TaggedArticle  # noqa: E402
 
 PARAGRAPHS = [
@@ -74,6 +74,8 @@ def build(articles: int, tags: int, *, seed: int = 7) -> None:
     call_command("migrate", verbosity=0)
     if Article.objects.count() >= articles:
         print(f"dataset ready: {Article.objects.count()} articles", file=sys.stderr)
+        if not search.ranked("資訊"):
+            search.rebuild(batch_size=2000)
         return
     started = time.perf_counter()
     rng = random.Random(seed)
@@ -122,7 +124,10 @@ def build(articles: int, tags: int, *, seed: int = 7) -> None:
                 links.extend(TaggedArticle(content_object_id=article.pk, tag_id=tag_id) for tag_id in chosen)
             TaggedArticle.objects.bulk_create(links)
         print(f"\r  articles {min(start + batch, articles):,}/{articles:,}", end="", file=sys.stderr, flush=True)
-    print(f"\n  built in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    print(f"\n  built in {time.perf_counter() - started:.1f} s; indexing for search ...", file=sys.stderr)
+    indexed = time.perf_counter()
+    search.rebuild(batch_size=2000)
+    print(f"  search index in {time.perf_counter() - indexed:.1f} s", file=sys.stderr)
 
 
 if __name__ == "__main__":
