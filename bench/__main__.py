@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import json
 import os
 import re
@@ -33,6 +34,7 @@ CONNECTIONS = 32
 SHARE_CONNECTIONS = 64
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/newsroom_bench")
 DATASETS = {"1k": 1_000, "100k": 100_000}
+PG_ARTICLES = int(os.environ.get("BENCH_PG_ARTICLES", "100000"))
 
 
 def log(message: str) -> None:
@@ -271,6 +273,7 @@ print(json.dumps({'id': article.pk, 'total': article.share_total}))
 """
 
 
+@functools.cache
 def postgres_ready() -> bool:
     if not shutil.which("psql"):
         return False
@@ -281,7 +284,7 @@ def postgres_ready() -> bool:
     if check.stdout.strip() != "1":
         subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", "CREATE DATABASE newsroom_bench"],
                        capture_output=True, check=True)
-    subprocess.run([PYTHON, "-m", "bench.dataset", "--articles", "1000", "--tags", "500"], cwd=ROOT,
+    subprocess.run([PYTHON, "-m", "bench.dataset", "--articles", str(PG_ARTICLES), "--tags", "5000"], cwd=ROOT,
                    env=production_env(PG_URL), check=True)
     return True
 
