@@ -39,7 +39,9 @@ def test_every_admin_page_loads_for_both_roles(request, role, some_content):
     pages += [reverse("admin:articles_article_add"), reverse("admin:articles_image_add"),
               reverse("admin:articles_article_preview", args=[some_content["article"].pk])]
     if role == "editor_client":
-        pages.append(reverse("admin:articles_source_add"))
+        pages += [reverse("admin:articles_source_add"), reverse("admin:articles_importrun_changelist"),
+                  reverse("admin:articles_glossaryterm_changelist"), reverse("admin:articles_glossaryterm_add"),
+                  reverse("admin:articles_article_most_shared")]
     for url in pages:
         response = client.get(url)
         assert response.status_code == 200, url
