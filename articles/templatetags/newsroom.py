@@ -166,3 +166,28 @@ def search_snippet(context, article, needles) -> str:
     language = _language(context)
     text = f"{article.localized('summary', language)} {article.localized('body', language)}"
     return mark_safe(search.snippet(text, needles))  # noqa: S308 - search.snippet escapes the text itself
+
+
+@register.simple_tag
+def picture_sources(image) -> dict:
+    """The srcsets of an image's prefetched renditions: WebP and JPEG by width (the social crop left out),
+    and the widest JPEG as the fallback ``src``; the original until the renditions exist."""
+    webp, jpeg = [], []
+    for rendition in image.renditions.all():
+        if rendition.spec.startswith("og"):
+            continue
+        if rendition.format == "WEBP":
+            webp.append(rendition)
+        elif rendition.format == "JPEG":
+            jpeg.append(rendition)
+    webp.sort(key=lambda r: r.width)
+    jpeg.sort(key=lambda r: r.width)
+
+    def srcset(renditions):
+        return ", ".join(f"{r.file.url} {r.width}w" for r in renditions)
+
+    return {
+        "webp": srcset(webp),
+        "jpeg": srcset(jpeg),
+        "src": jpeg[-1].file.url if jpeg else image.file.url,
+    }
