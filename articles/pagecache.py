@@ -26,7 +26,8 @@ from articles.events import ArticleChange
 CLOCK_KEY = "pagecache:clock"
 PAGE_PREFIX = "pagecache:page:"
 DEP_PREFIX = "pagecache:dep:"
-STORED_HEADERS = ("Content-Type", "Content-Language", "Cache-Control", "Vary", "Link", "X-Robots-Tag")
+# Every header the response had is replayed (security headers included) except these.
+NOT_STORED = {"set-cookie", "date", "server", "content-length", "etag", "last-modified", "x-page-cache"}
 
 
 def cacheable(response: HttpResponse, deps: Iterable[str]) -> HttpResponse:
@@ -101,7 +102,8 @@ class PageCacheMiddleware:
             and request.method in ("GET", "HEAD")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
             and "HTTP_AUTHORIZATION" not in request.META
-            and not request.path_info.startswith("/admin/")
+            and not request.path_info.startswith(("/admin/", settings.STATIC_URL if settings.STATIC_URL.startswith("/")
+                                                   else "/" + settings.STATIC_URL))
         )
 
     @staticmethod
@@ -137,7 +139,7 @@ class PageCacheMiddleware:
             del response["Vary"]
         entry = {
             "content": response.content,
-            "headers": {name: response[name] for name in STORED_HEADERS if response.has_header(name)},
+            "headers": {name: value for name, value in response.items() if name.lower() not in NOT_STORED},
             "etag": f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"',
             "last_modified": http_date(),
             "deps": response.page_cache_deps,

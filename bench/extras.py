@@ -5,6 +5,8 @@ Each runs in its own Django process (``django_run``) against the benchmark datab
 
 from __future__ import annotations
 
+from pathlib import Path
+
 RENDITIONS = """
 import statistics
 from articles import renditions
@@ -90,6 +92,9 @@ def run(django_run, sqlite_url, pg_url) -> dict:
         except Exception as exc:  # noqa: BLE001 - one failing section must not hide the others
             figures[f"{name}_error"] = str(exc)[-300:]
     try:
+        scratch = sqlite_url("imports").removeprefix("sqlite:///")
+        for suffix in ("", "-wal", "-shm"):
+            Path(scratch + suffix).unlink(missing_ok=True)  # a fresh database: the first run creates everything
         figures.update(django_run(sqlite_url("imports"), IMPORTS))
     except Exception as exc:  # noqa: BLE001
         figures["imports_error"] = str(exc)[-300:]

@@ -66,10 +66,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First on purpose: a cached page for an anonymous reader costs no more than this. It stores the
+    # headers the middleware below added (security headers included) and replays them on a hit.
+    "articles.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Before sessions and auth on purpose: a cached page for an anonymous reader costs no more than this.
-    "articles.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

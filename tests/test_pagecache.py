@@ -125,3 +125,17 @@ def test_each_variant_and_query_string_is_its_own_page(client, site):
     assert 'lang="zh-Hans"' in client.get("/zh-hans/").content.decode()
     assert 'lang="zh-Hant-TW"' in client.get("/").content.decode()
     assert state(client, "/?page=2") == "miss"
+
+
+def test_a_hit_carries_the_same_security_headers_as_a_miss(client, site):
+    url = site[0].get_absolute_url()
+    miss, hit = client.get(url), client.get(url)
+    assert (miss["X-Page-Cache"], hit["X-Page-Cache"]) == ("miss", "hit")
+    for header in ("X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options", "Content-Type", "Cache-Control"):
+        assert hit[header] == miss[header], header
+    assert "Set-Cookie" not in hit
+
+
+def test_static_files_bypass_the_page_cache(client):
+    response = client.get("/static/css/site.css")
+    assert "X-Page-Cache" not in response
