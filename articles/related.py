@@ -424,16 +424,79 @@ def rebuild(
 
 
 # --- after an article changes --------------------------------------------------------------------------------
+#
+# The changed article's own list is recomputed. In the lists that hold it, only its entry can have moved, and a
+# pair scores the same from either side: its entry is rescored in place, however many lists hold it, in a
+# constant number of queries; a list left with fewer than a page shows is recomputed. It is offered to the
+# lists of the articles it now lists (and of their stories' other retellings), recomputed where it would enter.
 
 
-def _safely(article_id: int) -> Refreshed | None:
-    # After commit the editor's write has landed; a failed refresh must not turn it into an error page.
+def _safely(function: Callable, *args):
+    # After commit the editor's write has landed: a failed refresh must not turn it into an error page, and
     # `rebuild_related` repairs whatever was missed.
     try:
-        return refresh_articles([article_id]).get(article_id, Refreshed([], False))
+        return function(*args)
     except Exception:
-        logger.exception("related articles: refreshing article %s failed", article_id)
+        logger.exception("related articles: %s%r failed", function.__name__, args)
         return None
+
+
+def _refresh_one(article_id: int) -> Refreshed:
+    return refresh_articles([article_id]).get(article_id, Refreshed([], False))
+
+
+def _short_lists(owners: Collection[int]) -> set[int]:
+    """Those of ``owners`` whose computed list holds fewer articles than a page shows."""
+    full = {owner for owner, n in (
+        RelatedArticle.objects.filter(article_id__in=list(owners), kind=COMPUTED).order_by().values("article_id")
+        .annotate(n=Count("*")).values_list("article_id", "n")
+    ) if n >= settings.RELATED_ARTICLES_SHOWN}
+    return set(owners) - full
+
+
+def _rescore_in_lists(article_id: int, owners: Collection[int]) -> set[int]:
+    """Rescore ``article_id``'s entry in the computed lists of ``owners`` in place; returns the lists left short."""
+    owners = set(owners) - {article_id}
+    articles = _read_articles(owners | {article_id})
+    if article_id not in articles or not owners:
+        return set()
+    changed = articles.pop(article_id)[0]
+    corpus = Corpus.for_tags(changed.tag_ids)
+    weights = {tag_id: corpus.rarity(tag_id) for tag_id in changed.tag_ids}
+    rows: dict[int, list[tuple[int, int, float, str]]] = defaultdict(list)
+    for pk, owner, related_id, score, url in (
+        RelatedArticle.objects.filter(article_id__in=list(owners), kind=COMPUTED).order_by("position")
+        .values_list("pk", "article_id", "related_id", "score", "related__original_url")
+    ):
+        rows[owner].append((pk, related_id, score, url))
+    deleted: list[int] = []
+    updated: list[RelatedArticle] = []
+    touched: set[int] = set()
+    for owner, (doc, editorial) in articles.items():
+        pinned_stories = {url for _id, kind, url in editorial if kind == PINNED and url}
+        ranked = rank(doc, [changed], weights, min_score=settings.RELATED_MIN_SCORE, limit=1,
+                      skip_stories=pinned_stories)
+        entries = [(pk, rid, ranked[0].score if rid == article_id else score, url)
+                   for pk, rid, score, url in rows[owner] if rid != article_id or ranked]
+        # Still one article per story: its new text may retell a story the list already holds.
+        entries.sort(key=lambda e: (-e[2], -e[1]))
+        seen: set[str] = set()
+        kept: list[tuple[int, float]] = []
+        for pk, _related_id, score, url in entries:
+            key = story_key(url)
+            if key and key in seen:
+                deleted.append(pk)
+                continue
+            seen.add(key)
+            kept.append((pk, score))
+        updated.extend(RelatedArticle(pk=pk, score=score, position=i) for i, (pk, score) in enumerate(kept))
+        deleted.extend(pk for pk, rid, _score, _url in rows[owner] if rid == article_id and not ranked)
+        touched.add(owner)
+    with transaction.atomic():
+        RelatedArticle.objects.filter(pk__in=deleted).delete()
+        RelatedArticle.objects.bulk_update(updated, ["score", "position"])
+        transaction.on_commit(lambda: pagecache.invalidate(f"article:{owner}" for owner in touched))
+    return _short_lists(touched)
 
 
 def _lists_to_enter(article_id: int, ranked: list[Scored]) -> set[int]:
@@ -486,26 +549,24 @@ def refresh_for_changes(changes: list[events.ArticleChange]) -> None:
     ):
         listers[related_id].add(owner)
 
+    follow_up: set[int] = set()
     gone = ids - public
     if gone:
         # Off the public site means out of every list now, whatever becomes of the refreshes below.
+        holding = {owner for article_id in gone for owner in listers[article_id]}
         RelatedArticle.objects.filter(kind=COMPUTED, related_id__in=gone).delete()
-        pagecache.invalidate(f"article:{owner}" for article_id in gone for owner in listers[article_id])
+        pagecache.invalidate(f"article:{owner}" for owner in holding)
+        follow_up |= _short_lists(holding)
 
-    follow_up: set[int] = set()
     for article_id in sorted(ids):
-        refreshed = _safely(article_id)
-        if refreshed is None:
+        refreshed = _safely(_refresh_one, article_id)
+        if refreshed is None or article_id not in public:
             continue
-        # Its tags, title, summary or date changed when its own scores did (every text overlap depends
-        # on its own number of terms); then the lists it appears in are rescored too.
-        if (
-            article_id in gone
-            or refreshed.changed
-            or (bool(old_tags[article_id]) and old_tags[article_id] != tags_now[article_id])
-        ):
-            follow_up |= listers[article_id]
-        if article_id in public:
-            follow_up |= _lists_to_enter(article_id, refreshed.rows)
+        # Its tags, title, summary or date changed when its own scores did (every text overlap depends on
+        # its own number of terms).
+        retagged = bool(old_tags[article_id]) and old_tags[article_id] != tags_now[article_id]
+        if refreshed.changed or retagged:
+            follow_up |= _safely(_rescore_in_lists, article_id, listers[article_id]) or set()
+        follow_up |= _safely(_lists_to_enter, article_id, refreshed.rows) or set()
     for article_id in sorted(follow_up - ids):
-        _safely(article_id)
+        _safely(_refresh_one, article_id)

@@ -5,11 +5,14 @@ import datetime
 import io
 
 import pytest
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import chinese, related, selectors, services
+from articles import chinese, events, related, selectors, services
 from articles.models import Article, RelatedArticle
 from tests.factories import ArticleFactory, SourceFactory, make_image
 
@@ -215,6 +218,39 @@ def test_retagging_and_retitling_refresh_the_article_and_the_lists_holding_it(ne
     assert computed_ids(lightning)[0] == hans.pk
 
 
+def test_a_retagged_article_falling_below_the_threshold_leaves_the_lists(newsroom, settings,
+                                                                         django_capture_on_commit_callbacks):
+    settings.RELATED_MIN_SCORE = 0.3
+    related.rebuild()
+    hans, lightning = newsroom["rare_tag_hans"], newsroom["lightning"]
+    assert hans.pk in computed_ids(lightning)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_set_tags(article=hans, names=["比特幣"])
+    assert hans.pk not in computed_ids(lightning)
+    assert computed_ids(lightning) == [newsroom["rare_tag"].pk]
+
+
+def test_an_edit_rescores_every_list_holding_the_article_in_constant_queries(settings):
+    settings.RELATED_MIN_SCORE = 0.3
+    settings.RELATED_ARTICLES_SHOWN = 1  # every list below is full: nothing needs recomputing
+    topics = ["牛肉麵", "颱風", "股市", "棒球", "地震", "選舉", "夜市", "高鐵"]
+    queries = []
+    for n in (3, 8):
+        hub = published(title="閃電網路週報", tags=[f"週報{n}"])
+        holders = [published(title=f"閃電網路週報：{topic}", tags=[f"週報{n}"]) for topic in topics[:n]]
+        related.rebuild(article_ids=[h.pk for h in holders] + [hub.pk])
+        assert all(computed_ids(h)[0] == hub.pk for h in holders)
+        before = dict(RelatedArticle.objects.filter(related=hub).values_list("article_id", "score"))
+        Article.objects.filter(pk=hub.pk).update(title_hant="閃電網路週報更新")
+        cache.clear()  # the same cold start each time
+        with CaptureQueriesContext(connection) as context:
+            related.refresh_for_changes([events.ArticleChange(article_id=hub.pk)])
+        queries.append(len(context.captured_queries))
+        after = dict(RelatedArticle.objects.filter(related=hub).values_list("article_id", "score"))
+        assert after.keys() == before.keys() and all(after[k] != before[k] for k in after)
+    assert queries[0] == queries[1]
+
+
 def test_the_page_filters_by_the_publishing_rule_at_read_time(newsroom, settings):
     settings.RELATED_MIN_SCORE = 0.3
     related.rebuild()
@@ -322,7 +358,7 @@ def test_refreshing_a_missing_or_untagged_article_is_harmless(newsroom):
     assert related.refresh_article(987654) == []
     untagged = published(title="沒有標籤")
     assert related.refresh_article(untagged.pk) == []
-    related.refresh_for_changes([related.events.ArticleChange(article_id=987654)])
+    related.refresh_for_changes([events.ArticleChange(article_id=987654)])
 
 
 # --- the command ---------------------------------------------------------------------------------------------
