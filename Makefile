@@ -6,13 +6,14 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEV_ENV := DEBUG=1
 
-.PHONY: help install run serve migrate demo test e2e lint format bench clean
+.PHONY: help install run serve migrate demo test e2e lint format bench backup clean
 
 help:
 	@echo "make run    - install, migrate, load the demo and serve http://$(HOST):$(PORT) with gunicorn"
 	@echo "make test   - the whole test suite (pytest)"
 	@echo "make lint   - ruff"
 	@echo "make bench  - benchmark figures"
+	@echo "make backup - database + media into BACKUP_DIR/<timestamp>/ (restore: manage.py restore_site DIR --yes)"
 	@echo "make clean  - remove the virtualenv, the SQLite database and media"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -44,6 +45,10 @@ bench: install
 e2e: install
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 	$(PY) -m pytest tests/e2e
+
+# Uses the environment's settings (DATABASE_URL, MEDIA_ROOT, BACKUP_DIR); on a dev checkout: DEBUG=1 make backup.
+backup: install
+	$(PY) manage.py backup_site
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -8,11 +8,15 @@ counter; a stored page is valid only while every one of its dependencies is olde
 The counter lives in the cache too, so every worker and host agrees without clocks.
 
 Editors, previews, drafts, POSTs and any request carrying a session cookie never touch it.
+
+A cache outage is treated as a miss: pages are rendered from the database and served (uncached), and a
+warning is logged, so the site degrades to slower instead of down.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -28,6 +32,8 @@ PAGE_PREFIX = "pagecache:page:"
 DEP_PREFIX = "pagecache:dep:"
 # Every header the response had is replayed (security headers included) except these.
 NOT_STORED = {"set-cookie", "date", "server", "content-length", "etag", "last-modified", "x-page-cache"}
+
+logger = logging.getLogger(__name__)
 
 
 def cacheable(response: HttpResponse, deps: Iterable[str]) -> HttpResponse:
@@ -45,13 +51,16 @@ def invalidate(deps: Iterable[str]) -> None:
     deps = list(deps)
     if not deps:
         return
-    cache.add(CLOCK_KEY, 0, timeout=None)
     try:
-        stamp = cache.incr(CLOCK_KEY)
-    except ValueError:  # evicted between add and incr
-        cache.add(CLOCK_KEY, 1, timeout=None)
-        stamp = 1
-    cache.set_many({DEP_PREFIX + dep: stamp for dep in deps}, timeout=None)
+        cache.add(CLOCK_KEY, 0, timeout=None)
+        try:
+            stamp = cache.incr(CLOCK_KEY)
+        except ValueError:  # evicted between add and incr
+            cache.add(CLOCK_KEY, 1, timeout=None)
+            stamp = 1
+        cache.set_many({DEP_PREFIX + dep: stamp for dep in deps}, timeout=None)
+    except Exception as exc:  # noqa: BLE001 - a cache that is down holds no pages to invalidate; the save stands
+        logger.warning("Page cache unavailable; could not invalidate %d dependencies: %s", len(deps), exc)
 
 
 def article_deps(changes: list[ArticleChange]) -> set[str]:
@@ -84,13 +93,21 @@ class PageCacheMiddleware:
         if not self._eligible(request):
             return self.get_response(request)
         key = self._key(request)
-        entry = cache.get(key)
-        if entry is not None and self._fresh(entry):
-            return self._replay(request, entry)
-        started = _clock()
+        try:
+            entry = cache.get(key)
+            if entry is not None and self._fresh(entry):
+                return self._replay(request, entry)
+            started = _clock()
+        except Exception as exc:  # noqa: BLE001 - any backend's connection error: serve uncached (module docstring)
+            logger.warning("Page cache unavailable; serving %s uncached: %s", request.path, exc)
+            return self.get_response(request)
         response = self.get_response(request)
         if self._storable(response):
-            entry = self._store(key, response, started)
+            try:
+                entry = self._store(key, response, started)
+            except Exception as exc:  # noqa: BLE001 - as above: the page is still good, just not stored
+                logger.warning("Page cache unavailable; could not store %s: %s", request.path, exc)
+                return response
             return self._replay(request, entry, miss=True)
         return response
 

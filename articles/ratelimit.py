@@ -1,12 +1,20 @@
-"""Fixed-window rate limits in the shared cache (Redis in production, so every worker sees them)."""
+"""Fixed-window rate limits in the shared cache (Redis in production, so every worker sees them).
+
+When the cache is unreachable the limits fail OPEN: readers keep sharing and editors keep logging in,
+and a warning is logged. An outage must not take the site down with it; the cost is that abuse goes
+uncounted until the cache is back.
+"""
 
 from __future__ import annotations
 
 import ipaddress
+import logging
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+
+logger = logging.getLogger(__name__)
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -34,10 +42,23 @@ def _is_trusted(address: str, trusted: list[str]) -> bool:
 def allow(key: str, *, limit: int, window: int) -> bool:
     """Count one hit on ``key``; False once it has had ``limit`` hits in the current window."""
     cache_key = f"ratelimit:{key}"
-    cache.add(cache_key, 0, timeout=window)
     try:
-        hits = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.add(cache_key, 1, timeout=window)
-        hits = 1
+        cache.add(cache_key, 0, timeout=window)
+        try:
+            hits = cache.incr(cache_key)
+        except ValueError:  # expired between add and incr
+            cache.add(cache_key, 1, timeout=window)
+            hits = 1
+    except Exception as exc:  # noqa: BLE001 - any backend's connection error; see the module docstring
+        logger.warning("Rate limit cache unavailable; allowing %s: %s", key.split(":", 1)[0], exc)
+        return True
     return hits <= limit
+
+
+def hits(key: str) -> int:
+    """How many hits ``key`` has had in the current window, without counting one (0 if the cache is down)."""
+    try:
+        return int(cache.get(f"ratelimit:{key}") or 0)
+    except Exception as exc:  # noqa: BLE001 - fail open, as ``allow`` does
+        logger.warning("Rate limit cache unavailable; not checking %s: %s", key.split(":", 1)[0], exc)
+        return 0

@@ -70,6 +70,8 @@ MIDDLEWARE = [
     # headers the middleware below added (security headers included) and replays them on a hit.
     "articles.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Inside the page cache, so CSP and Permissions-Policy are stored with a page and replayed on hits.
+    "articles.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -78,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Only process_exception: a view that waited out SQLite's busy timeout answers 503 + Retry-After.
+    "articles.security.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -147,6 +151,13 @@ else:
         }
     }
 
+# Fail fast when Redis is unreachable: without socket timeouts a blackholed cache host would hang every
+# request; with them the page cache turns into misses and rate limits fail open (see articles.ratelimit).
+REDIS_SOCKET_TIMEOUT = float(os.environ.get("REDIS_SOCKET_TIMEOUT", "1"))
+if REDIS_URL:
+    CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+                                    "socket_timeout": REDIS_SOCKET_TIMEOUT}
+
 # --- Auth -----------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -205,6 +216,37 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
+# Media may live on another origin (object storage / CDN): its images must still load.
+_MEDIA_ORIGIN = "/".join(MEDIA_URL.split("/")[:3]) if MEDIA_URL.startswith(("https://", "http://")) else ""
+# Images: article bodies (imports especially) may embed pictures from the outlets' own https servers, and an
+# image cannot run script, so any https image is allowed; CSP_IMG_SRC="'self' data:" makes it strict.
+CSP_IMG_SRC = os.environ.get("CSP_IMG_SRC", "'self' data: https:")
+# No inline script anywhere (JSON-LD is data, which CSP does not execute). Inline *styles* are allowed because
+# the Django admin and our admin displays use style attributes; script is what CSP must stop.
+CONTENT_SECURITY_POLICY = [
+    "default-src 'self'",
+    f"img-src {CSP_IMG_SRC} {_MEDIA_ORIGIN}".strip(),
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+]
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
+)
+# Admin login: failures allowed per address + username within the window (seconds), then 429;
+# and failures per address whatever the username (someone trying many accounts).
+ADMIN_LOGIN_RATE_LIMIT = (
+    int(os.environ.get("ADMIN_LOGIN_RATE_LIMIT", "10")),
+    int(os.environ.get("ADMIN_LOGIN_RATE_WINDOW", "900")),
+)
+ADMIN_LOGIN_IP_RATE_LIMIT = int(os.environ.get("ADMIN_LOGIN_IP_RATE_LIMIT", "50"))
+# Where `backup_site` (make backup) writes <timestamp>/ folders.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
+# Seconds a client is told to wait (Retry-After) when the database was too busy to take a write.
+DATABASE_BUSY_RETRY_AFTER = int(os.environ.get("DATABASE_BUSY_RETRY_AFTER", "5"))
 
 # --- Newsroom -------------------------------------------------------------------------
 ARTICLES_PER_PAGE = int(os.environ.get("ARTICLES_PER_PAGE", "12"))

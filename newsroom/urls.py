@@ -2,8 +2,8 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 
+from articles import security
 from articles import views as article_views
 
 admin.site.site_header = f"{settings.SITE_NAME} 編輯台"
@@ -11,6 +11,8 @@ admin.site.site_title = f"{settings.SITE_NAME} 編輯台"
 admin.site.index_title = "內容管理"
 
 urlpatterns = [
+    # Before the admin's own URLs: the same login view, throttled per address and username.
+    path("admin/login/", security.admin_login),
     path("admin/", admin.site.urls),
     path("healthz", article_views.healthz, name="healthz"),
     path("robots.txt", article_views.robots_txt, name="robots_txt"),
@@ -22,4 +24,5 @@ urlpatterns += i18n_patterns(path("", include("articles.urls")), prefix_default_
 
 if settings.SERVE_MEDIA:
     media_prefix = settings.MEDIA_URL.lstrip("/")
-    urlpatterns += [re_path(rf"^{media_prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
+    urlpatterns += [re_path(rf"^{media_prefix}(?P<path>.*)$", security.serve_media,
+                            {"document_root": settings.MEDIA_ROOT})]

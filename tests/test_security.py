@@ -1,0 +1,147 @@
+"""Secure defaults: CSP and Permissions-Policy everywhere (cached pages too), uploads never rendered as pages,
+admin logins throttled."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from articles import services
+from tests.factories import ArticleFactory, UserFactory, make_image
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def article(db):
+    return services.article_publish(article=ArticleFactory(title="安全測試文章", source=None))
+
+
+def assert_secure_headers(response) -> None:
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
+    assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
+    # Bodies may embed the outlets' https pictures; images cannot run script.
+    assert "img-src 'self' data: https:" in csp
+    assert "camera=()" in response["Permissions-Policy"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("path", ["/", "/zh-hans/", "/search/?q=測試", "/feed/", "/robots.txt", "/no-such-page/"])
+def test_public_responses_carry_the_security_headers(client, article, path):
+    assert_secure_headers(client.get(path))
+
+
+def test_page_cache_hits_replay_the_security_headers(client, article, settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    first = client.get(article.get_absolute_url())
+    second = client.get(article.get_absolute_url())
+    assert first["X-Page-Cache"] == "miss" and second["X-Page-Cache"] == "hit"
+    assert_secure_headers(second)
+    assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+
+
+def test_the_admin_carries_the_policy_and_still_renders(client, editor_client):
+    login = client.get(reverse("admin:login"))
+    assert login.status_code == 200
+    assert_secure_headers(login)
+    # The admin's own style attributes need inline styles; scripts stay 'self' only.
+    assert "style-src 'self' 'unsafe-inline'" in login["Content-Security-Policy"]
+    index = editor_client.get(reverse("admin:index"))
+    assert index.status_code == 200
+    assert_secure_headers(index)
+
+
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/ld\+json)[^>]*>", re.IGNORECASE)
+
+
+def test_no_template_or_page_has_an_inline_script(client, article):
+    """script-src 'self' would block an inline script: none may exist (JSON-LD is data, not run)."""
+    for template in (ROOT / "templates").rglob("*.html"):
+        assert not INLINE_SCRIPT.search(template.read_text(encoding="utf-8")), template
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "application/ld+json" in html
+    assert not INLINE_SCRIPT.search(html)
+    assert not re.search(r"\son[a-z]+=", html)  # no inline event handlers either
+
+
+def test_admin_pages_have_no_inline_script(editor_client, article):
+    for url in (reverse("admin:index"), reverse("admin:articles_article_add"),
+                reverse("admin:articles_article_change", args=[article.pk]),
+                reverse("admin:articles_article_changelist"), reverse("admin:articles_image_add")):
+        response = editor_client.get(url)
+        assert response.status_code == 200, url
+        assert not INLINE_SCRIPT.search(response.content.decode()), url
+
+
+# --- uploaded media -------------------------------------------------------------------
+
+def test_uploaded_images_are_served_inline_with_nosniff(client, db):
+    image = make_image()
+    response = client.get(image.file.url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert not response.get("Content-Disposition", "").startswith("attachment")
+    assert "sandbox" in response["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("name", ["evil.html", "evil.htm", "evil.svg", "evil.xhtml", "evil", "evil.jpg.html"])
+def test_an_uploaded_page_or_svg_is_never_served_as_a_document(client, db, name):
+    folder = Path(settings.MEDIA_ROOT) / "hostile"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
+    response = client.get(f"{settings.MEDIA_URL}hostile/{name}")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/octet-stream"
+    assert response["Content-Disposition"] == "attachment"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response["Content-Security-Policy"]
+
+
+# --- admin login throttling -----------------------------------------------------------
+
+def login(client: Client, username: str, password: str, ip: str = "10.0.0.1"):
+    return client.post(reverse("admin:login"), {"username": username, "password": password}, REMOTE_ADDR=ip)
+
+
+def test_admin_login_is_throttled_per_address_and_username(db, settings):
+    settings.ADMIN_LOGIN_RATE_LIMIT = (10, 900)
+    UserFactory(username="chief", is_superuser=True)
+    attacker = Client()
+    statuses = [login(attacker, "chief", "wrong password").status_code for _ in range(11)]
+    assert statuses == [200] * 10 + [429]
+    refused = login(attacker, "chief", PASSWORD)  # even the right password: this address is locked out
+    assert refused.status_code == 429
+    assert "登入失敗次數過多" in refused.content.decode()
+    assert refused["Retry-After"] == "900"
+    assert "_auth_user_id" not in attacker.session
+    # The real editor, from another address, still gets in.
+    editor = Client()
+    assert login(editor, "chief", PASSWORD, ip="10.0.0.2").status_code == 302
+    assert editor.get(reverse("admin:index")).status_code == 200
+
+
+def test_successful_logins_do_not_count_and_usernames_are_case_insensitive(db, settings):
+    settings.ADMIN_LOGIN_RATE_LIMIT = (2, 900)
+    UserFactory(username="chief", is_superuser=True)
+    for _ in range(3):
+        client = Client()
+        assert login(client, "chief", PASSWORD).status_code == 302
+    client = Client()
+    assert login(client, "chief", "bad").status_code == 200
+    assert login(client, "CHIEF", "bad").status_code == 200
+    assert login(client, "Chief", "bad").status_code == 429
+
+
+def test_many_usernames_from_one_address_hit_the_per_address_cap(db, settings):
+    settings.ADMIN_LOGIN_RATE_LIMIT = (10, 900)
+    settings.ADMIN_LOGIN_IP_RATE_LIMIT = 5
+    client = Client()
+    statuses = [login(client, f"user{i}", "bad").status_code for i in range(6)]
+    assert statuses == [200] * 5 + [429]
