@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from articles import images, sanitize, services
-from articles.models import Article, Image
+from articles.models import Article, Image, Revision
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -15,6 +17,24 @@ class ArticleAdminForm(forms.ModelForm):
 
     user = None
     original_url = forms.URLField(label="原文網址", max_length=500, required=False, assume_scheme="https")
+    # The version this form was opened at; a save based on an older one is refused (optimistic locking).
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["base_version"].initial = self.instance.version if self.instance.pk else None
+
+    def clean_base_version(self) -> int | None:
+        posted = self.cleaned_data.get("base_version")
+        if self.instance.pk is None:
+            return None
+        if posted is None:
+            raise ValidationError("表單缺少版本資訊；請重新載入頁面後再編輯。", code="no_version")
+        current = Article.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+        if current is not None and current != posted:
+            self.add_error(None, conflict_message(article_id=self.instance.pk, base_version=posted,
+                                                  current_version=current))
+        return posted
 
     class Meta:
         model = Article
@@ -108,3 +128,19 @@ class ImageAdminForm(forms.ModelForm):
         self.instance.content_hash = prepared.content_hash
         # What gets stored is the normalised file under a generated name, never the upload itself.
         return ContentFile(prepared.data, name=f"upload.{prepared.extension}")
+
+
+def conflict_message(*, article_id: int, base_version: int, current_version: int) -> ValidationError:
+    """Tell the editor someone saved first, with a link to what changed since they opened the article."""
+    revisions = Revision.objects.filter(article_id=article_id)
+    # The revision the editor started from (a tag-only change or a re-conversion can share its number).
+    base = revisions.filter(version__lte=base_version).order_by("-version", "-created_at", "-id").first()
+    newest = revisions.order_by("-created_at", "-id").first()
+    text = (f"這篇文章在您開啟後已被其他人儲存（您開啟的是版本 {base_version}，目前是版本 {current_version}）。"
+            "為避免覆蓋對方的修改，這次儲存沒有寫入；請複製您的修改，重新載入頁面後再套用。")
+    if base is not None and newest is not None and base.pk != newest.pk:
+        url = reverse("admin:articles_article_revision_diff", args=[article_id]) + f"?from={base.pk}&to={newest.pk}"
+        return ValidationError(format_html('{} <a href="{}" data-conflict-diff>查看對方修改了什麼</a>', text, url),
+                               code="conflict")
+    return ValidationError(text, code="conflict")
+

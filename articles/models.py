@@ -247,6 +247,10 @@ class Article(models.Model):
     import_checksum = models.CharField(max_length=64, blank=True, editable=False)
     import_content_hash = models.CharField(max_length=64, blank=True, editable=False)
     imported_at = models.DateTimeField("匯入時間", null=True, blank=True, editable=False)
+    # Optimistic locking: every save through services.article_save adds one; a form based on an older
+    # number is refused instead of silently overwriting a colleague's edit.
+    version = models.PositiveIntegerField("版本", default=0, editable=False,
+                                          help_text="每次儲存加一；用來偵測兩位編輯同時修改同一篇文章。")
 
     # Both script variants, derived when the article is saved, never on a reader's request.
     title_hant = models.CharField(max_length=300, blank=True, editable=False)
@@ -482,3 +486,81 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M} created {self.created}, failed {self.failed}"
+
+
+class Revision(models.Model):
+    """The content of an article as one save left it; newest first."""
+
+    article = models.ForeignKey(Article, verbose_name="文章", on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField("版本", default=0, help_text="儲存時文章的版本號。")
+    created_at = models.DateTimeField("儲存時間", default=timezone.now, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="編輯者", null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    note = models.CharField("說明", max_length=200, blank=True, help_text="例如：還原自某個版本、重新轉換繁簡。")
+    title = models.CharField("標題", max_length=300)
+    summary = models.TextField("摘要", blank=True)
+    body = models.TextField("內文")
+    language = models.CharField("撰寫字體", max_length=10, choices=SCRIPTS, default="zh-hant")
+    author = models.CharField("作者", max_length=200, blank=True)
+    tags = models.JSONField("標籤", default=list, blank=True, help_text="儲存時的標籤名稱。")
+    featured_image_pk = models.PositiveIntegerField("主圖編號", null=True, blank=True)
+    source_pk = models.PositiveIntegerField("資訊來源編號", null=True, blank=True)
+    original_source_pk = models.PositiveIntegerField("原文來源編號", null=True, blank=True)
+    original_url = models.URLField("原文網址", max_length=500, blank=True)
+    copyright_notice = models.TextField("版權聲明", blank=True)
+    status = models.CharField("狀態", max_length=20, choices=Article.Status.choices)
+    publish_at = models.DateTimeField("發布時間", null=True, blank=True)
+    title_hant = models.CharField(max_length=300, blank=True)
+    title_hans = models.CharField(max_length=300, blank=True)
+    summary_hant = models.TextField(blank=True)
+    summary_hans = models.TextField(blank=True)
+    body_hant = models.TextField(blank=True)
+    body_hans = models.TextField(blank=True)
+    copyright_hant = models.TextField(blank=True)
+    copyright_hans = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "文章版本"
+        verbose_name_plural = "文章版本"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["article", "-created_at", "-id"], name="revision_article_newest")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} v{self.version} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class AuditEntry(models.Model):
+    """One editorial decision: who did what to which object, from what to what."""
+
+    class Action(models.TextChoices):
+        PUBLISH = "publish", "發布"
+        UNPUBLISH = "unpublish", "下架"
+        SCHEDULE = "schedule", "排程"
+        ARCHIVE = "archive", "封存"
+        RESTORE = "restore", "還原版本"
+        SEND_BACK = "send_back", "退回修改"
+        PERMISSION = "permission", "轉載授權變更"
+        GLOSSARY_ADD = "glossary_add", "新增詞條"
+        GLOSSARY_CHANGE = "glossary_change", "修改詞條"
+        GLOSSARY_DELETE = "glossary_delete", "刪除詞條"
+
+    created_at = models.DateTimeField("時間", default=timezone.now, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="執行者", null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+",
+                             help_text="空白表示由系統（排程、匯入或管理指令）執行。")
+    action = models.CharField("動作", max_length=20, choices=Action.choices)
+    object_type = models.CharField("對象類型", max_length=50, help_text="例如 articles.article。")
+    object_id = models.PositiveIntegerField("對象編號", null=True, blank=True)
+    object_repr = models.CharField("對象", max_length=300, blank=True)
+    from_value = models.CharField("變更前", max_length=300, blank=True)
+    to_value = models.CharField("變更後", max_length=300, blank=True)
+    note = models.TextField("備註", blank=True)
+
+    class Meta:
+        verbose_name = "操作紀錄"
+        verbose_name_plural = "操作紀錄"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id", "-created_at"], name="audit_object_newest")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.object_repr}"

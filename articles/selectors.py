@@ -6,11 +6,22 @@ import datetime
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from articles import chinese, search
-from articles.models import Article, GlossaryTerm, RelatedArticle, ShareCount, Source, Tag, TaggedArticle
+from articles.models import (
+    Article,
+    AuditEntry,
+    GlossaryTerm,
+    RelatedArticle,
+    Revision,
+    ShareCount,
+    Source,
+    Tag,
+    TaggedArticle,
+)
 
 
 def _with_tags(queryset: QuerySet[Article]) -> QuerySet[Article]:
@@ -163,3 +174,67 @@ def article_list_most_shared(*, days: int, limit: int = 50) -> list[Article]:
             article.period_shares = row["total"]
             ranked.append(article)
     return ranked
+
+
+def audit_list_for(*, obj: models.Model, limit: int = 50) -> list[AuditEntry]:
+    """The newest audit entries about ``obj`` (an article, a source, a glossary term)."""
+    return list(AuditEntry.objects.filter(object_type=obj._meta.label_lower, object_id=obj.pk)
+                .select_related("user")[:limit])
+
+
+def article_revisions(*, article: Article, limit: int = 30) -> list[Revision]:
+    """The article's newest revisions, with their editors, for the admin form."""
+    return list(article.revisions.select_related("user").defer(
+        "body", "body_hant", "body_hans", "summary_hant", "summary_hans")[:limit])
+
+
+def _reprint_blocked(prefix: str, today: datetime.date) -> Q:
+    """Articles whose ``prefix`` source would stop publication today (mirrors Source.reprint_problem)."""
+    return Q(**{f"{prefix}__reprint_permission": Source.Permission.NONE}) | Q(
+        **{f"{prefix}__reprint_permission": Source.Permission.GRANTED, f"{prefix}__permission_expires__lt": today})
+
+
+def article_list_blocked_by_reprint_gate() -> QuerySet[Article]:
+    """Articles waiting to go out (in review or scheduled) whose source lacks a valid reprint permission."""
+    today = timezone.localdate()
+    return (Article.objects.filter(status__in=[Article.Status.REVIEW, Article.Status.SCHEDULED])
+            .filter(_reprint_blocked("source", today) | _reprint_blocked("original_source", today))
+            .select_related("source", "original_source").order_by("-updated_at"))
+
+
+def article_review_queue() -> list[Article]:
+    """Articles in review, oldest first, each with ``reprint_problems`` and ``sent_back_note`` for the editor."""
+    today = timezone.localdate()
+    articles = list(Article.objects.filter(status=Article.Status.REVIEW)
+                    .select_related("source", "original_source", "created_by", "updated_by")
+                    .order_by("updated_at", "pk"))
+    for article in articles:
+        article.reprint_problems = [problem for source in (article.source, article.original_source)
+                                    if source is not None and (problem := source.reprint_problem(on=today))]
+    return articles
+
+
+def article_latest_send_back(*, article: Article) -> AuditEntry | None:
+    """The editor's last "send back" comment on ``article``, if it is a draft again because of it."""
+    if article.status != Article.Status.DRAFT:
+        return None
+    return (AuditEntry.objects.filter(object_type=Article._meta.label_lower, object_id=article.pk,
+                                      action=AuditEntry.Action.SEND_BACK)
+            .select_related("user").order_by("-created_at", "-id").first())
+
+
+def editors_desk(*, user, limit: int = 10) -> dict:
+    """The admin index dashboard: my drafts, waiting for review, scheduled today (Asia/Taipei), blocked."""
+    today = timezone.localdate()
+    start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    end = start + datetime.timedelta(days=1)
+    base = Article.objects.select_related("source").only("pk", "title", "status", "publish_at", "updated_at",
+                                                          "source__name")
+    return {
+        "my_drafts": list(base.filter(status=Article.Status.DRAFT, created_by=user).order_by("-updated_at")[:limit]),
+        "waiting_review": list(base.filter(status=Article.Status.REVIEW).order_by("updated_at")[:limit]),
+        "waiting_review_count": Article.objects.filter(status=Article.Status.REVIEW).count(),
+        "scheduled_today": list(base.filter(status=Article.Status.SCHEDULED, publish_at__gte=start,
+                                            publish_at__lt=end).order_by("publish_at")[:limit]),
+        "blocked": list(article_list_blocked_by_reprint_gate()[:limit]),
+    }

@@ -10,13 +10,16 @@ from tests.factories import ArticleFactory, SourceFactory, make_image
 pytestmark = pytest.mark.django_db
 
 
-def article_form_data(**overrides):
+def article_form_data(article=None, **overrides):
+    """The article form as the admin posts it; for an existing ``article``, based on its stored version."""
     data = {
         "title": "新的文章", "slug": "", "summary": "摘要", "body": "<p>內文</p>", "language": "zh-hant",
         "author": "編輯部", "tags": "人工智慧, GPT-4", "featured_image": "", "source": "", "original_source": "",
         "original_url": "", "copyright_notice": "", "guid": "", "status": "draft", "publish_at_0": "",
         "publish_at_1": "",
     }
+    if article is not None:
+        data["base_version"] = Article.objects.values_list("version", flat=True).get(pk=article.pk)
     data.update(overrides)
     return data
 
@@ -56,7 +59,7 @@ def test_writers_may_not_add_sources(writer_client):
 def test_writer_posting_published_keeps_the_article_a_draft_and_says_why(writer_client, writer):
     article = ArticleFactory(source=SourceFactory(reprint_permission="own"))
     url = reverse("admin:articles_article_change", args=[article.pk])
-    response = writer_client.post(url, article_form_data(title=article.title, status="published"))
+    response = writer_client.post(url, article_form_data(article, title=article.title, status="published"))
     assert response.status_code == 200
     assert "只有編輯可以發布、排程或封存文章" in response.content.decode()
     article.refresh_from_db()
@@ -89,7 +92,7 @@ def test_writer_running_the_publish_action_leaves_drafts_and_sees_why(writer_cli
 def test_writers_cannot_edit_a_live_article(writer_client):
     article = ArticleFactory(published=True)
     url = reverse("admin:articles_article_change", args=[article.pk])
-    writer_client.post(url, article_form_data(title="改掉已發布的標題", status="published"))
+    writer_client.post(url, article_form_data(article, title="改掉已發布的標題", status="published"))
     article.refresh_from_db()
     assert article.title != "改掉已發布的標題"
 

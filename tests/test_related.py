@@ -399,6 +399,7 @@ def _change_form(article, **extra):
         "publish_at_0": local.strftime("%Y-%m-%d"), "publish_at_1": local.strftime("%H:%M:%S"),
         "related_rows-TOTAL_FORMS": "0", "related_rows-INITIAL_FORMS": "0",
         "related_rows-MIN_NUM_FORMS": "0", "related_rows-MAX_NUM_FORMS": "1000",
+        "base_version": Article.objects.values_list("version", flat=True).get(pk=article.pk),
     }
     data.update(extra)
     return data

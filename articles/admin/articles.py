@@ -8,14 +8,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from articles import selectors, services, views
+from articles.admin import history
 from articles.forms import ArticleAdminForm
-from articles.models import Article, RelatedArticle
+from articles.models import Article, RelatedArticle, Revision
 
 STATUS_COLOURS = {
     Article.Status.DRAFT: "#6b7280",
@@ -125,11 +127,13 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "publish_at"
     autocomplete_fields = ["source", "original_source", "featured_image"]
     readonly_fields = ["conversion_check", "published_at", "share_total", "share_breakdown", "created_at",
-                       "created_by", "updated_at", "updated_by", "related_computed"]
+                       "created_by", "updated_at", "updated_by", "related_computed", "revision_list", "audit_trail",
+                       "review_feedback"]
     inlines = [RelatedArticleInline]
     actions = ["action_submit_for_review", "action_publish", "action_unpublish"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "body", "language", "author", "tags", "featured_image"]}),
+        (None, {"fields": ["title", "slug", "summary", "body", "language", "author", "tags", "featured_image",
+                           "base_version"]}),
         ("繁簡轉換檢查", {"fields": ["conversion_check"],
                     "description": "儲存時會自動產生另一種字體的版本。發布前請檢查轉換結果。"}),
         ("來源與版權", {"fields": ["source", "original_source", "original_url", "copyright_notice", "guid"]}),
@@ -139,6 +143,10 @@ class ArticleAdmin(admin.ModelAdmin):
                   "description": "依共同標籤（越少見的標籤越重要）、標題與摘要的相近程度和發布時間自動計算，"
                                  "分數低於門檻的不列出。要固定或排除某篇文章，請用下方的「釘選或排除的相關文章」。"}),
         ("紀錄", {"classes": ["collapse"], "fields": ["created_at", "created_by", "updated_at", "updated_by"]}),
+        ("版本紀錄", {"fields": ["revision_list"],
+                  "description": "每次儲存都會保留一個版本。可比較任兩個版本的差異，或把舊版本還原成目前內容"
+                                 "（還原會另存為新版本，不會刪除任何版本）。"}),
+        ("操作紀錄", {"classes": ["collapse"], "fields": ["audit_trail"]}),
     ]
 
     class Media:
@@ -160,7 +168,36 @@ class ArticleAdmin(admin.ModelAdmin):
         return allowed
 
     def save_model(self, request, obj, form, change):
-        services.article_set_status(article=obj, status=form.cleaned_data["status"], user=request.user)
+        services.article_set_status(article=obj, status=form.cleaned_data["status"], user=request.user,
+                                    expected_version=form.cleaned_data.get("base_version") if change else None)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is not None and selectors.article_latest_send_back(article=obj) is not None:
+            fieldsets.insert(0, ("編輯退回意見", {"fields": ["review_feedback"],
+                                              "description": "編輯把這篇文章退回修改；改好後請再送審。"}))
+        return fieldsets
+
+    @admin.display(description="編輯的意見")
+    def review_feedback(self, obj: Article) -> str:
+        entry = selectors.article_latest_send_back(article=obj) if obj.pk else None
+        if entry is None:
+            return "—"
+        return format_html('<div data-review-feedback><strong>{}</strong>（{}）：{}</div>',
+                           history.who(entry.user), history.when(entry.created_at), entry.note)
+
+    @admin.display(description="版本")
+    def revision_list(self, obj: Article) -> str:
+        if not obj.pk:
+            return "儲存後會在這裡列出每次儲存的版本。"
+        return history.render_revision_list(obj, selectors.article_revisions(article=obj),
+                                            can_restore=getattr(obj, "can_restore", False))
+
+    @admin.display(description="發布、排程、下架與封存紀錄")
+    def audit_trail(self, obj: Article) -> str:
+        if not obj.pk:
+            return "尚無紀錄。"
+        return history.render_audit_list(selectors.audit_list_for(obj=obj))
 
     def save_related(self, request, form, formsets, change):
         # Tags go through the service so the pages that list the article are refreshed.
@@ -246,6 +283,13 @@ class ArticleAdmin(admin.ModelAdmin):
         return [
             path("<int:pk>/preview/", wrap(self.preview_view), name="articles_article_preview"),
             path("most-shared/", wrap(self.most_shared_view), name="articles_article_most_shared"),
+            path("review/", wrap(self.review_queue_view), name="articles_article_review_queue"),
+            path("review/<int:pk>/approve/", wrap(self.review_approve_view), name="articles_article_review_approve"),
+            path("review/<int:pk>/send-back/", wrap(self.review_send_back_view),
+                 name="articles_article_review_send_back"),
+            path("<int:pk>/revisions/diff/", wrap(self.revision_diff_view), name="articles_article_revision_diff"),
+            path("<int:pk>/revisions/<int:revision_pk>/restore/", wrap(self.revision_restore_view),
+                 name="articles_article_revision_restore"),
             *super().get_urls(),
         ]
 
@@ -253,6 +297,100 @@ class ArticleAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         return views.article_preview(request, pk)
+
+    def revision_diff_view(self, request, pk: int):
+        article = get_object_or_404(Article, pk=pk)
+        if not self.has_view_permission(request, article):
+            raise PermissionDenied
+        revisions = article.revisions.all()
+        try:
+            old = get_object_or_404(revisions, pk=int(request.GET.get("from", "")))
+            new = get_object_or_404(revisions, pk=int(request.GET.get("to", "")))
+        except ValueError:
+            old, new = None, None
+        if old is None:
+            newest = list(revisions[:2])
+            if len(newest) < 2:
+                self.message_user(request, "這篇文章還沒有兩個版本可以比較。", messages.INFO)
+                return redirect("admin:articles_article_change", pk)
+            new, old = newest
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"比較版本：{article.title}",
+            "opts": self.model._meta,
+            "article": article,
+            "old": old,
+            "new": new,
+            "rows": history.revision_diff_rows(old, new),
+            "can_restore": self.has_change_permission(request, article),
+        }
+        return TemplateResponse(request, "admin/articles/article/revision_diff.html", context)
+
+    def revision_restore_view(self, request, pk: int, revision_pk: int):
+        article = get_object_or_404(Article, pk=pk)
+        revision = get_object_or_404(Revision, pk=revision_pk, article=article)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        if request.method == "POST":
+            try:
+                services.revision_restore(revision=revision, user=request.user)
+            except (ValidationError, PermissionDenied) as exc:
+                self.message_user(request, f"無法還原：{_error_text(exc)}", messages.ERROR)
+            else:
+                self.message_user(request, f"已把版本 {revision.version} 的內容還原為目前內容（另存為新版本）。",
+                                  messages.SUCCESS)
+            return redirect("admin:articles_article_change", pk)
+        newest = article.revisions.first()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"還原版本 {revision.version}：{article.title}",
+            "opts": self.model._meta,
+            "article": article,
+            "revision": revision,
+            "diff_url": history.diff_url(article.pk, newest, revision) if newest else "",
+        }
+        return TemplateResponse(request, "admin/articles/article/revision_restore.html", context)
+
+    # --- review queue: editors approve or send back what writers submitted --------------
+    def _require_editor(self, request) -> None:
+        if not (self.has_view_permission(request) and request.user.has_perm(services.PUBLISH_PERMISSION)):
+            raise PermissionDenied
+
+    def review_queue_view(self, request):
+        self._require_editor(request)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "待審文章",
+            "opts": self.model._meta,
+            "articles": selectors.article_review_queue(),
+        }
+        return TemplateResponse(request, "admin/articles/article/review_queue.html", context)
+
+    def review_approve_view(self, request, pk: int):
+        self._require_editor(request)
+        if request.method != "POST":
+            return redirect("admin:articles_article_review_queue")
+        article = get_object_or_404(Article, pk=pk, status=Article.Status.REVIEW)
+        try:
+            services.article_publish(article=article, user=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            self.message_user(request, f"「{article.title}」無法發布：{_error_text(exc)}", messages.ERROR)
+        else:
+            self.message_user(request, f"已發布「{article.title}」。", messages.SUCCESS)
+        return redirect("admin:articles_article_review_queue")
+
+    def review_send_back_view(self, request, pk: int):
+        self._require_editor(request)
+        if request.method != "POST":
+            return redirect("admin:articles_article_review_queue")
+        article = get_object_or_404(Article, pk=pk, status=Article.Status.REVIEW)
+        try:
+            services.article_send_back(article=article, comment=request.POST.get("comment", ""), user=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            self.message_user(request, f"「{article.title}」無法退回：{_error_text(exc)}", messages.ERROR)
+        else:
+            self.message_user(request, f"已把「{article.title}」退回給撰稿人。", messages.SUCCESS)
+        return redirect("admin:articles_article_review_queue")
 
     def most_shared_view(self, request):
         if not self.has_view_permission(request):
@@ -274,7 +412,23 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "most_shared_url": reverse("admin:articles_article_most_shared")}
+        if request.user.has_perm(services.PUBLISH_PERMISSION):
+            extra_context["review_queue_url"] = reverse("admin:articles_article_review_queue")
         return super().changelist_view(request, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.ArticleConflict as exc:
+            # Lost the race after the form's own check passed: the whole save was rolled back.
+            self.message_user(request, _error_text(exc), messages.ERROR)
+            return redirect("admin:articles_article_change", exc.article_id)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:  # revision_list offers "restore" only to those who may edit the article
+            obj.can_restore = self.has_change_permission(request, obj)
+        return obj
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:

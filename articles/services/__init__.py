@@ -14,6 +14,7 @@ from articles.services.articles import (
     article_publish_problems,
     article_save,
     article_schedule,
+    article_send_back,
     article_set_status,
     article_set_tags,
     article_submit_for_review,
@@ -21,13 +22,22 @@ from articles.services.articles import (
     articles_convert,
     articles_publish_scheduled,
 )
+from articles.services.audit import audit_record
 from articles.services.glossary import glossary_term_delete, glossary_term_save
 from articles.services.images import image_create, image_update_focal_point, renditions_ensure
 from articles.services.imports import article_import, articles_import
+from articles.services.revisions import (
+    ArticleConflict,
+    revision_record,
+    revision_restore,
+    revisions_prune,
+)
 from articles.services.shares import share_record
+from articles.services.sources import source_save
 
 __all__ = [
     "ARCHIVE_PERMISSION",
+    "ArticleConflict",
     "PUBLISH_PERMISSION",
     "VARIANT_FIELDS",
     "article_archive",
@@ -36,6 +46,7 @@ __all__ = [
     "article_publish_problems",
     "article_save",
     "article_schedule",
+    "article_send_back",
     "article_set_status",
     "article_set_tags",
     "article_submit_for_review",
@@ -43,10 +54,15 @@ __all__ = [
     "articles_convert",
     "articles_import",
     "articles_publish_scheduled",
+    "audit_record",
     "glossary_term_delete",
     "glossary_term_save",
     "image_create",
     "image_update_focal_point",
     "renditions_ensure",
+    "revision_record",
+    "revision_restore",
+    "revisions_prune",
     "share_record",
+    "source_save",
 ]

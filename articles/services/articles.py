@@ -14,8 +14,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles import events, search
-from articles.models import Article, TaggedArticle
+from articles.models import Article, AuditEntry, TaggedArticle
+from articles.services.audit import audit_record
 from articles.services.common import User
+from articles.services.revisions import (
+    ArticleConflict,
+    revision_record,
+    revision_set_tags,
+    revisions_prune,
+    revisions_record_bulk,
+)
 
 PUBLISH_PERMISSION = "articles.publish_article"
 ARCHIVE_PERMISSION = "articles.archive_article"
@@ -73,99 +81,175 @@ def _before(article: Article) -> events.ArticleChange | None:
     )
 
 
+def _stored_status(article: Article) -> str:
+    if article.pk is None:
+        return ""
+    return Article.objects.filter(pk=article.pk).values_list("status", flat=True).first() or ""
+
+
+def _audit_status(article: Article, action: str, old_status: str, user: User) -> None:
+    labels = dict(Article.Status.choices)
+    audit_record(action=action, obj=article, user=user, from_value=labels.get(old_status, old_status),
+                 to_value=labels.get(article.status, article.status))
+
+
 @transaction.atomic
-def article_save(*, article: Article, user: User = None) -> Article:
-    """Create or update an article, recording who did it; pages showing it are refreshed after commit."""
+def article_save(
+    *, article: Article, user: User = None, expected_version: int | None = None, note: str = ""
+) -> Article:
+    """Create or update an article, keeping a revision and recording who did it; pages showing it are
+    refreshed after commit.
+
+    With ``expected_version`` (the version the editor's form was based on) the save is refused with
+    ``ArticleConflict`` when someone else saved in between, so nobody's edit is silently overwritten.
+    """
     if user is not None and getattr(user, "is_authenticated", False):
         if article.pk is None and article.created_by_id is None:
             article.created_by = user
         article.updated_by = user
     article.full_clean(exclude=["tags"])
     before = _before(article)
+    stored = None
+    if article.pk is not None:
+        # The row lock makes check-and-increment one step for concurrent saves (PostgreSQL; SQLite
+        # serialises writers anyway).
+        stored = Article.objects.select_for_update().filter(pk=article.pk).values_list("version", flat=True).first()
+    if expected_version is not None and stored is not None and stored != expected_version:
+        raise ArticleConflict(article_id=article.pk, base_version=expected_version, current_version=stored)
+    article.version = (stored if stored is not None else article.version) + 1
     article.save()
+    # Tags are written right after the article by article_set_tags, which completes this revision.
+    article._revision = revision_record(article=article, user=user, note=note)
+    revisions_prune(article=article)
     search.index_articles([article.pk])
     events.article_changed([before or events.ArticleChange(article_id=article.pk)])
     return article
 
 
 @transaction.atomic
-def article_set_tags(*, article: Article, names: list[str]) -> Article:
-    """Replace the article's tags (names in either script land on one canonical tag)."""
+def article_set_tags(*, article: Article, names: list[str], user: User = None) -> Article:
+    """Replace the article's tags (names in either script land on one canonical tag).
+
+    Right after ``article_save`` (the admin form, an import) the tags belong to that save's revision;
+    a change of tags alone is kept as a revision of its own.
+    """
     before = _before(article)
     article.tags.set(names)
+    stored = list(article.tags.names())
+    revision = getattr(article, "_revision", None)
+    article._revision = None
+    if revision is not None:
+        revision_set_tags(revision=revision, names=stored)
+    else:
+        revision_record(article=article, user=user, note="修改標籤", tags=stored)
     events.article_changed([before])
     return article
 
 
 @transaction.atomic
-def article_publish(*, article: Article, user: User = None) -> Article:
+def article_publish(*, article: Article, user: User = None, expected_version: int | None = None) -> Article:
     """Publish ``article`` now, or raise ``ValidationError`` with the reason it cannot go out."""
     _require(user, PUBLISH_PERMISSION, "只有編輯可以發布文章；撰稿人請把文章送審。")
     _check_publishable(article)
     _ensure_renditions(article)
+    old_status = _stored_status(article)
     now = timezone.now()
     article.status = Article.Status.PUBLISHED
     if article.publish_at is None or article.publish_at > now:
         article.publish_at = now
     if article.published_at is None:
         article.published_at = now
-    return article_save(article=article, user=user)
+    article_save(article=article, user=user, expected_version=expected_version)
+    _audit_status(article, AuditEntry.Action.PUBLISH, old_status, user)
+    return article
 
 
 @transaction.atomic
-def article_schedule(*, article: Article, publish_at: datetime.datetime, user: User = None) -> Article:
+def article_schedule(
+    *, article: Article, publish_at: datetime.datetime, user: User = None, expected_version: int | None = None
+) -> Article:
     """Schedule ``article`` to go public at ``publish_at``; the reprint gate applies now."""
     _require(user, PUBLISH_PERMISSION, "只有編輯可以排程文章；撰稿人請把文章送審。")
     _check_publishable(article)
     if publish_at is None:
         raise ValidationError({"publish_at": "排程發布需要發布時間。"})
     _ensure_renditions(article)
+    old_status = _stored_status(article)
     article.status = Article.Status.SCHEDULED
     article.publish_at = publish_at
-    return article_save(article=article, user=user)
+    article_save(article=article, user=user, expected_version=expected_version)
+    audit_record(action=AuditEntry.Action.SCHEDULE, obj=article, user=user,
+                 from_value=dict(Article.Status.choices).get(old_status, old_status),
+                 to_value=f"{timezone.localtime(publish_at):%Y-%m-%d %H:%M}")
+    return article
 
 
 @transaction.atomic
-def article_submit_for_review(*, article: Article, user: User = None) -> Article:
+def article_submit_for_review(*, article: Article, user: User = None, expected_version: int | None = None) -> Article:
     """Send a draft to the editors."""
     if article.status not in (Article.Status.DRAFT, Article.Status.REVIEW):
         raise ValidationError(f"「{article.get_status_display()}」的文章不能送審；請先下架。")
     article.status = Article.Status.REVIEW
-    return article_save(article=article, user=user)
+    return article_save(article=article, user=user, expected_version=expected_version)
 
 
 @transaction.atomic
-def article_unpublish(*, article: Article, user: User = None) -> Article:
+def article_send_back(*, article: Article, comment: str, user: User = None) -> Article:
+    """Return an article in review to its writer as a draft, with the editor's comment for them to read."""
+    _require(user, PUBLISH_PERMISSION, "只有編輯可以退回文章。")
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError("退回時請寫下要撰稿人修改什麼。")
+    if _stored_status(article) != Article.Status.REVIEW:
+        raise ValidationError("只有待審的文章可以退回。")
+    article.status = Article.Status.DRAFT
+    article_save(article=article, user=user, note="編輯退回修改")
+    audit_record(action=AuditEntry.Action.SEND_BACK, obj=article, user=user, from_value="待審", to_value="草稿",
+                 note=comment)
+    return article
+
+
+@transaction.atomic
+def article_unpublish(*, article: Article, user: User = None, expected_version: int | None = None) -> Article:
     """Take an article off the public site; it becomes a draft again."""
     _require(user, PUBLISH_PERMISSION, "只有編輯可以下架文章。")
+    old_status = _stored_status(article)
     article.status = Article.Status.DRAFT
-    return article_save(article=article, user=user)
+    article_save(article=article, user=user, expected_version=expected_version)
+    _audit_status(article, AuditEntry.Action.UNPUBLISH, old_status, user)
+    return article
 
 
 @transaction.atomic
-def article_archive(*, article: Article, user: User = None) -> Article:
+def article_archive(*, article: Article, user: User = None, expected_version: int | None = None) -> Article:
     """Archive an article: off the public site, kept for the record."""
     _require(user, ARCHIVE_PERMISSION, "只有編輯可以封存文章。")
+    old_status = _stored_status(article)
     article.status = Article.Status.ARCHIVED
-    return article_save(article=article, user=user)
+    article_save(article=article, user=user, expected_version=expected_version)
+    _audit_status(article, AuditEntry.Action.ARCHIVE, old_status, user)
+    return article
 
 
-def article_set_status(*, article: Article, status: str, user: User = None) -> Article:
+def article_set_status(
+    *, article: Article, status: str, user: User = None, expected_version: int | None = None
+) -> Article:
     """Move ``article`` to ``status`` through the workflow service for that step."""
+    kwargs = {"article": article, "user": user, "expected_version": expected_version}
     if status == Article.Status.PUBLISHED:
         if article.is_public and article.status == Article.Status.PUBLISHED:
-            return article_save(article=article, user=user)
-        return article_publish(article=article, user=user)
+            return article_save(**kwargs)
+        return article_publish(**kwargs)
     if status == Article.Status.SCHEDULED:
-        return article_schedule(article=article, publish_at=article.publish_at, user=user)
+        return article_schedule(publish_at=article.publish_at, **kwargs)
     if status == Article.Status.ARCHIVED:
-        return article_archive(article=article, user=user)
+        return article_archive(**kwargs)
     if status == Article.Status.REVIEW:
-        return article_submit_for_review(article=article, user=user)
+        return article_submit_for_review(**kwargs)
     if article.pk and Article.objects.filter(pk=article.pk).published().exists():
-        return article_unpublish(article=article, user=user)
+        return article_unpublish(**kwargs)
     article.status = Article.Status.DRAFT
-    return article_save(article=article, user=user)
+    return article_save(**kwargs)
 
 
 def articles_publish_scheduled(*, now: datetime.datetime | None = None) -> list[int]:
@@ -188,6 +272,9 @@ def articles_publish_scheduled(*, now: datetime.datetime | None = None) -> list[
             )
             if claimed:
                 published.append(pk)
+                article = Article.objects.get(pk=pk)
+                audit_record(action=AuditEntry.Action.PUBLISH, obj=article, from_value="已排程", to_value="已發布",
+                             note="排程時間已到，自動發布。")
                 events.article_changed([events.ArticleChange(article_id=pk)])
     return published
 
@@ -212,9 +299,17 @@ def articles_convert(
     for start in range(0, len(ids), batch_size):
         with transaction.atomic():
             batch = list(queryset.filter(pk__in=ids[start:start + batch_size]))
+            converted = []
             for article in batch:
+                before = [getattr(article, name) for name in VARIANT_FIELDS]
                 article.derive_variants()
+                if before != [getattr(article, name) for name in VARIANT_FIELDS]:
+                    converted.append(article)
             Article.objects.bulk_update(batch, VARIANT_FIELDS)
+            # The derived text is part of what readers see: keep it as a revision where it changed.
+            revisions_record_bulk(articles=converted, note="詞彙表變更後重新轉換繁簡")
+            for article in converted:
+                revisions_prune(article=article)
             search.index_articles(article.pk for article in batch)
             events.article_changed(events.ArticleChange(article_id=article.pk) for article in batch)
         done += len(batch)

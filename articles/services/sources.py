@@ -1,0 +1,41 @@
+"""Sources: saving one, with its reprint permission on the record."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from articles.models import AuditEntry, Source
+from articles.services.audit import audit_record
+from articles.services.common import User
+
+
+def _permission_text(permission: str, expires, note: str) -> str:
+    text = dict(Source.Permission.choices).get(permission, permission)
+    if expires:
+        text += f"（到期 {expires:%Y-%m-%d}）"
+    if note:
+        text += f"：{note}"
+    return text
+
+
+@transaction.atomic
+def source_save(*, source: Source, user: User = None) -> Source:
+    """Create or update a source; a change to its reprint permission is written to the audit trail."""
+    old = None
+    if source.pk is not None:
+        old = Source.objects.filter(pk=source.pk).values(
+            "reprint_permission", "permission_expires", "permission_note").first()
+    source.full_clean()
+    source.save()
+    new = {"reprint_permission": source.reprint_permission, "permission_expires": source.permission_expires,
+           "permission_note": source.permission_note}
+    if old is None:
+        old_text = "（新來源）"
+    elif old == new:
+        return source
+    else:
+        old_text = _permission_text(old["reprint_permission"], old["permission_expires"], old["permission_note"])
+    audit_record(action=AuditEntry.Action.PERMISSION, obj=source, user=user, from_value=old_text,
+                 to_value=_permission_text(source.reprint_permission, source.permission_expires,
+                                           source.permission_note))
+    return source
