@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEV_ENV := DEBUG=1
 
-.PHONY: help install run serve migrate demo test e2e lint format bench backup clean
+.PHONY: help install run serve migrate demo test e2e lint format bench soak backup clean
 
 help:
 	@echo "make run    - install, migrate, load the demo and serve http://$(HOST):$(PORT) with gunicorn"
@@ -41,6 +41,9 @@ test: install
 
 bench: install
 	$(PY) -m bench
+
+soak: install
+	$(PY) -m bench.soak
 
 e2e: install
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
