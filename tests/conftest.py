@@ -56,3 +56,20 @@ def empty_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture
+def data_migrations(transactional_db):
+    """Transactional tests flush every table, the rows our data migrations made (groups and their
+    permissions) included; replay those migrations' forward code for tests that need them."""
+    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations.special import RunPython
+
+    loader = MigrationLoader(connection)
+    for key in sorted(k for k in loader.disk_migrations if k[0] == "articles"):
+        for operation in loader.disk_migrations[key].operations:
+            if isinstance(operation, RunPython):
+                with connection.schema_editor() as schema_editor:
+                    operation.code(apps, schema_editor)

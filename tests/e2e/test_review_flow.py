@@ -18,7 +18,7 @@ def log_in(page, live_server, username: str) -> None:
     page.wait_for_url(live_server.url + "/admin/")
 
 
-def test_writer_submits_editor_approves_from_the_queue_and_the_article_is_public(browser, live_server):
+def test_writer_submits_editor_approves_from_the_queue_and_the_article_is_public(browser, live_server, data_migrations):
     UserFactory(username="writer", groups=["writers"])
     UserFactory(username="editor", groups=["editors"])
     SourceFactory(name="開放科技評論", reprint_permission="public")
