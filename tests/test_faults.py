@@ -128,3 +128,48 @@ def test_editors_can_log_in_and_publish_while_the_cache_is_down(site, cache_down
         services.article_publish(article=draft)  # page invalidation fails softly, the publish stands
     assert Article.objects.published().filter(pk=draft.pk).exists()
     assert "故障時發布" in Client().get("/").content.decode()
+
+
+# --- PostgreSQL connections terminated mid-run ---------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_terminated_postgresql_connection_is_replaced_and_nothing_is_half_written():
+    if connection.vendor != "postgresql":
+        pytest.skip("terminating a backend is a PostgreSQL fault")
+    import psycopg
+
+    article = services.article_publish(article=ArticleFactory(source=None))
+    client = Client()
+    assert client.post(share_url(article), {"network": "line"}, **ORIGIN).status_code == 200
+
+    def terminate_our_backend() -> None:
+        settings_dict = connection.settings_dict
+        pid = connection.connection.info.backend_pid
+        with psycopg.connect(host=settings_dict["HOST"], port=settings_dict["PORT"] or 5432,
+                             user=settings_dict["USER"], dbname=settings_dict["NAME"], autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+    # Killed between requests: at the next request's start the health check notices and reconnects.
+    # (The WSGI handler runs close_old_connections on request_started; Django's test client unhooks it
+    # so tests keep their connection, so it is called here the way a real request would.)
+    from django.db import close_old_connections
+
+    terminate_our_backend()
+    close_old_connections()
+    assert client.post(share_url(article), {"network": "line"}, **ORIGIN).status_code == 200
+    assert client.get("/healthz").status_code == 200
+
+    # Killed in the middle of a write: the transaction is lost whole, never half of it.
+    from django.db import transaction
+
+    with pytest.raises(OperationalError), transaction.atomic():
+        ShareCount.objects.filter(article=article).update(count=999)
+        terminate_our_backend()
+        Article.objects.filter(pk=article.pk).update(share_total=999)
+    close_old_connections()
+    article.refresh_from_db()
+    assert article.share_total == 2
+    assert sum(ShareCount.objects.filter(article=article).values_list("count", flat=True)) == 2
+    assert client.post(share_url(article), {"network": "x"}, **ORIGIN).json()["total"] == 3
+    connection.close()
