@@ -181,6 +181,11 @@ class TaggedArticle(TaggedItemBase):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_tag"),
         ]
+        indexes = [
+            # "The newest articles with this tag": related-article candidates and common-tag pages.
+            # PostgreSQL otherwise sorts every row of a common tag (127 ms -> 27 ms per related recompute).
+            models.Index(fields=["tag", "-content_object"], name="tagged_tag_newest"),
+        ]
 
 
 class ArticleQuerySet(models.QuerySet):
