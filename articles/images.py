@@ -192,10 +192,6 @@ def validate_upload(file, *, name: str | None = None) -> Prepared:
     )
 
 
-# Kept for callers written before validation grew normalisation.
-inspect_upload = validate_upload
-
-
 # --- Normalisation ---------------------------------------------------------------------------------------------------
 
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -158,7 +159,7 @@ class PageCacheMiddleware:
             "content": response.content,
             "headers": {name: value for name, value in response.items() if name.lower() not in NOT_STORED},
             "etag": f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"',
-            "last_modified": http_date(),
+            "last_modified": int(time.time()),
             "deps": response.page_cache_deps,
             "stamp": started,
         }
@@ -171,16 +172,11 @@ class PageCacheMiddleware:
         for name, value in entry["headers"].items():
             response[name] = value
         response["ETag"] = entry["etag"]
-        response["Last-Modified"] = entry["last_modified"]
+        response["Last-Modified"] = http_date(entry["last_modified"])
         response["X-Page-Cache"] = "miss" if miss else "hit"
         patch_vary_headers(response, ())
         conditional = get_conditional_response(
-            request, etag=entry["etag"], last_modified=_parse(entry["last_modified"]), response=response
+            request, etag=entry["etag"], last_modified=entry["last_modified"], response=response
         )
         return conditional
 
-
-def _parse(value: str) -> int | None:
-    from django.utils.http import parse_http_date_safe
-
-    return parse_http_date_safe(value)

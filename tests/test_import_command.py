@@ -475,7 +475,7 @@ def test_losing_the_race_to_store_the_same_picture_uses_the_winners_row(monkeypa
         raise IntegrityError("UNIQUE constraint failed: articles_image.content_hash")
 
     monkeypatch.setattr(imports, "image_create", lose)
-    monkeypatch.setattr(imports.images, "inspect_upload",
+    monkeypatch.setattr(imports.images, "validate_upload",
                         lambda file: type("Inspected", (), {"content_hash": winner.content_hash})())
     result = services.article_import(record=record)
     assert result.outcome == "created"

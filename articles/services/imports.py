@@ -186,7 +186,7 @@ def _image_file(record: importers.Record, *, dry_run: bool) -> ContentFile | Non
     data, name = importers.image_bytes(record)
     file = ContentFile(data, name=name)
     if dry_run:
-        images.inspect_upload(file)  # validate only: a dry run stores no file
+        images.validate_upload(file)  # validate only: a dry run stores no file
         return None
     return file
 
@@ -229,7 +229,7 @@ def _attach_image(article: Article, record: importers.Record, file: ContentFile 
             )
     except IntegrityError:
         # Another import stored the same picture a moment ago: use its row (one row per distinct file).
-        digest = images.inspect_upload(file).content_hash
+        digest = images.validate_upload(file).content_hash
         image = Image.objects.get(content_hash=digest)
     article.featured_image = image
 
