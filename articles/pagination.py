@@ -17,6 +17,12 @@ class Page:
     object_list: list
     number: int
     has_next: bool
+    per_page: int
+
+    @property
+    def start_index(self) -> int:
+        """The 1-based position of this page's first item in the whole list."""
+        return (self.number - 1) * self.per_page + 1
 
     def has_previous(self) -> bool:
         return self.number > 1
@@ -42,4 +48,4 @@ def paginate(queryset: QuerySet, page: str | None, *, per_page: int | None = Non
     start = (number - 1) * per_page
     rows = list(queryset[start:start + per_page + 1])
     has_next = len(rows) > per_page and number < settings.ARTICLES_MAX_PAGES
-    return Page(object_list=rows[:per_page], number=number, has_next=has_next)
+    return Page(object_list=rows[:per_page], number=number, has_next=has_next, per_page=per_page)

@@ -48,6 +48,29 @@ def test_exact_title_match_ranks_first_and_drafts_never_show(client, articles):
     assert "天氣預報" not in found
 
 
+def test_a_query_matches_as_a_phrase_not_as_scattered_pairs(client, articles, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        # 資訊 / 訊安 / 安全 all occur, but never as 資訊安全.
+        services.article_publish(article=ArticleFactory(title="校園網路公告", body="<p>資訊很安全，訊安團隊值班。</p>"))
+    found = titles_found(client, "資訊安全")
+    assert "校園網路公告" not in found
+    assert "區塊鏈資訊安全指南" in found
+
+
+def test_results_are_paginated_and_numbered_across_pages(client, settings, django_capture_on_commit_callbacks):
+    settings.ARTICLES_PER_PAGE = 2
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(5):
+            services.article_publish(article=ArticleFactory(title=f"雲端備份第{n}篇", body="<p>雲端備份。</p>"))
+    first = client.get(reverse("articles:search"), {"q": "雲端備份"}).content.decode()
+    second = client.get(reverse("articles:search"), {"q": "雲端備份", "page": 2}).content.decode()
+    assert '<ol class="search-results" start="1">' in first
+    assert '<ol class="search-results" start="3">' in second
+    shown = titles_found(client, "雲端備份") + re.findall(r'class="search-result">\s*<h2><a href="[^"]+">([^<]+)</a>',
+                                                          second)
+    assert len(shown) == len(set(shown)) == 4
+
+
 def test_unpublishing_removes_from_search(client, articles, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         services.article_unpublish(article=articles["hant"])

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
 from django import template
-from django.utils.translation import get_language
+from django.conf import settings
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext
 
 from articles import selectors
+from articles.models import Source
 
 register = template.Library()
 
@@ -37,7 +43,6 @@ def article_tags(article) -> list:
 @register.simple_tag(takes_context=True)
 def variant_urls(context) -> dict[str, str]:
     """Absolute-path URLs of this page in each script variant, for links and hreflang."""
-    from django.conf import settings
     from django.urls import translate_url
 
     request = context.get("request")
@@ -96,13 +101,96 @@ def cn_number(value, language: str = "zh-hant") -> str:
 _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
+def _json_ld(*objects: dict) -> str:
+    """Each object as a ``<script type="application/ld+json">``; ``<``, ``>`` and ``&`` are written as JSON
+    escapes, so no stored text (a title holding ``</script>``) can end the element early."""
+    scripts = []
+    for data in objects:
+        payload = json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES)
+        scripts.append(f'<script type="application/ld+json">{payload}</script>')
+    return mark_safe("\n".join(scripts))  # noqa: S308 - the payloads are escaped above
+
+
+def _in_language(language: str) -> str:
+    return "zh-Hans" if language == "zh-hans" else "zh-Hant-TW"
+
+
+def _home_crumb() -> tuple[str, str]:
+    return gettext("首頁"), reverse("articles:home")
+
+
+def _list_crumb(obj, language: str) -> tuple[str, str]:
+    """A tag's or source's page as a breadcrumb: its heading (標籤：比特幣) and path, in the reader's script."""
+    label = gettext("來源：") if isinstance(obj, Source) else gettext("標籤：")
+    return label + obj.localized_name(language), obj.get_absolute_url()
+
+
+def _breadcrumbs(request, crumbs: list[tuple[str, str]]) -> dict:
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [{"@type": "ListItem", "position": position, "name": name,
+                             "item": request.build_absolute_uri(path)}
+                            for position, (name, path) in enumerate(crumbs, start=1)],
+    }
+
+
+@register.simple_tag(takes_context=True)
+def list_json_ld(context, page, about=None) -> str:
+    """schema.org ``CollectionPage`` of a list page, with its articles as an ``ItemList`` in the order shown
+    (positions count from the first page), and, for a tag's or source's page (``about``), its ``BreadcrumbList``.
+
+    Uses only what the list already fetched: no query per article."""
+    request = context["request"]
+    language = _language(context)
+    absolute = request.build_absolute_uri
+    home_name, home_path = _home_crumb()
+    if about is None:
+        name, path = gettext("最新文章"), home_path
+    else:
+        name, path = _list_crumb(about, language)
+    url = absolute(path) + (f"?page={page.number}" if page.number > 1 else "")
+    start = page.start_index - 1
+    collection = {
+        "@context": "https://schema.org",
+        "@type": "CollectionPage",
+        "name": name,
+        "url": url,
+        "inLanguage": _in_language(language),
+        "isPartOf": {"@type": "WebSite", "name": context.get("SITE_NAME", ""), "url": absolute(home_path)},
+        "mainEntity": {
+            "@type": "ItemList",
+            "itemListElement": [{"@type": "ListItem", "position": start + position,
+                                 "url": absolute(article.get_absolute_url()),
+                                 "name": article.localized("title", language)}
+                                for position, article in enumerate(page.object_list, start=1)],
+        },
+    }
+    if about is None:
+        return _json_ld(collection)  # the home page is the top: no trail to show
+    return _json_ld(collection, _breadcrumbs(request, [(home_name, home_path), (name, path)]))
+
+
+@register.simple_tag(takes_context=True)
+def article_breadcrumb_json_ld(context, article) -> str:
+    """schema.org ``BreadcrumbList``: home → the article's first tag (else its source) → the article.
+
+    The tags are prefetched and the source joined with the article, so this costs no query."""
+    request = context["request"]
+    language = _language(context)
+    crumbs = [_home_crumb()]
+    tags = selectors.article_tags(article)
+    if tags:
+        crumbs.append(_list_crumb(tags[0], language))
+    elif article.source_id:
+        crumbs.append(_list_crumb(article.source, language))
+    crumbs.append((article.localized("title", language), article.get_absolute_url()))
+    return _json_ld(_breadcrumbs(request, crumbs))
+
+
 @register.simple_tag(takes_context=True)
 def article_json_ld(context, article) -> str:
     """schema.org NewsArticle for crawlers, with ``isBasedOn`` pointing at the upstream article."""
-    import json
-
-    from django.utils.safestring import mark_safe
-
     request = context["request"]
     language = _language(context)
     absolute = request.build_absolute_uri
@@ -111,7 +199,7 @@ def article_json_ld(context, article) -> str:
         "@type": "NewsArticle",
         "headline": loc(context, article, "title")[:110],
         "description": loc(context, article, "summary"),
-        "inLanguage": "zh-Hans" if language == "zh-hans" else "zh-Hant-TW",
+        "inLanguage": _in_language(language),
         "mainEntityOfPage": absolute(article.get_absolute_url()),
         "dateModified": article.updated_at.isoformat() if article.updated_at else None,
         "publisher": {"@type": "Organization", "name": context.get("SITE_NAME", "")},
@@ -136,8 +224,7 @@ def article_json_ld(context, article) -> str:
     copyright_notice = loc(context, article, "copyright")
     if copyright_notice:
         data["copyrightNotice"] = copyright_notice
-    payload = json.dumps({k: v for k, v in data.items() if v is not None}, ensure_ascii=False)
-    return mark_safe(f'<script type="application/ld+json">{payload.translate(_JSON_ESCAPES)}</script>')  # noqa: S308
+    return _json_ld({k: v for k, v in data.items() if v is not None})
 
 
 @register.filter
