@@ -81,7 +81,12 @@ class ArticleAdminForm(forms.ModelForm):
 
 class ImageAdminForm(forms.ModelForm):
     """Image upload: only pictures we accept (``images.validate_upload``, the same gate imports go through),
-    each distinct file once, with the credit readers see under it."""
+    each distinct file once, with the credit readers see under it.
+
+    A new upload is stored (``services.image_create``) as the last step of validation, so a picture that cannot
+    be stored — the media disk is full — is a form error shown with everything the editor typed, not a server
+    error after the form was accepted. The admin sets ``user`` (the uploader) and saves nothing more itself.
+    """
 
     # A plain file field: our validator is the only thing that opens the upload (Django's ImageField would hand it
     # to every Pillow plugin first, and answer in its own words).
@@ -97,6 +102,8 @@ class ImageAdminForm(forms.ModelForm):
                                widget=forms.NumberInput(attrs={"step": "0.001"}),
                                help_text="社群預覽圖（1200 × 630）以焦點為中心裁切；0（上）到 1（下）。")
     prepared: images.Prepared | None = None
+    user = None
+    stored: Image | None = None  # the row ``services.image_create`` wrote for a new upload
 
     class Meta:
         model = Image
@@ -128,6 +135,22 @@ class ImageAdminForm(forms.ModelForm):
         self.instance.content_hash = prepared.content_hash
         # What gets stored is the normalised file under a generated name, never the upload itself.
         return ContentFile(prepared.data, name=f"upload.{prepared.extension}")
+
+    def _post_clean(self) -> None:
+        super()._post_clean()  # the model's own validation first: store only what will be accepted
+        if self.prepared is None or self.errors or self.instance.pk is not None:
+            return
+        image = self.instance
+        try:
+            self.stored = services.image_create(
+                prepared=self.prepared, alt_text=image.alt_text, caption=image.caption, credit=image.credit,
+                ai_generated=image.ai_generated, source=image.source, focal_x=image.focal_x,
+                focal_y=image.focal_y, user=self.user,
+            )
+        except ValidationError as exc:
+            errors = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
+            for name, problems in errors.items():
+                self.add_error(name if name in self.fields else None, problems)
 
 
 def conflict_message(*, article_id: int, base_version: int, current_version: int) -> ValidationError:

@@ -1,11 +1,11 @@
 """Images with their credit and provenance, a focal-point picker and the renditions made from them."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Prefetch
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from articles import services
+from articles import renditions, services
 from articles.forms import ImageAdminForm
 from articles.models import Image, Rendition
 
@@ -34,6 +34,11 @@ class ImageAdmin(admin.ModelAdmin):
         return super().get_queryset(request).prefetch_related(
             Prefetch("renditions", queryset=Rendition.objects.order_by("format", "width", "spec"))
         )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        return form
 
     def get_readonly_fields(self, request, obj=None):
         # An image's content never changes (renditions and dedupe hang on it): upload a new one instead.
@@ -104,12 +109,17 @@ class ImageAdmin(admin.ModelAdmin):
             if focal_moved:
                 services.image_update_focal_point(image=obj, focal_x=obj.focal_x, focal_y=obj.focal_y)
             return
-        image = services.image_create(
-            prepared=form.prepared, alt_text=obj.alt_text, caption=obj.caption, credit=obj.credit,
-            ai_generated=obj.ai_generated, source=obj.source, focal_x=obj.focal_x, focal_y=obj.focal_y,
-            user=request.user,
-        )
+        # The form stored the upload while validating it (so a full disk is a form error, see ImageAdminForm).
+        image = form.stored
         # The admin goes on with ``obj`` (messages, log entry, redirect): make it the stored row.
         obj.pk = image.pk
         obj.refresh_from_db()
         obj._state.adding = False
+        missing = len(renditions.specs_for(image.width, image.height)) - image.renditions.count()
+        if missing > 0:
+            self.message_user(
+                request,
+                f"圖片已儲存，但有 {missing} 個尺寸版本未能產生（原因見日誌，例如媒體儲存空間已滿），"
+                "讀者暫時會看到原圖。請通知管理員，問題排除後執行 manage.py make_renditions 補上。",
+                messages.WARNING,
+            )

@@ -3,15 +3,26 @@
 Rendition rows are created get-or-create style under the unique (image, spec) constraint: the losing side of a
 race deletes the file it wrote and returns the winner's row. The pixel work runs outside any transaction this module
 opens, so a slow encode never holds the database's write lock.
+
+Every file is written by ``_store``: it appears under its name only once complete, and a full disk (or quota) is a
+``ValidationError`` saying so, with nothing left behind. A row is saved only after its file: no Image or Rendition
+row ever names a missing or half-written file. An original that cannot be stored refuses the upload; a rendition
+that cannot be stored is only logged (the page shows the original until ``make_renditions`` makes it).
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import logging
+import os
+import tempfile
 from collections.abc import Iterable
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
+from django.core.files.storage import FileSystemStorage, Storage
 from django.db import IntegrityError, transaction
 
 from articles import images, renditions
@@ -19,6 +30,10 @@ from articles.models import Image, Rendition, image_upload_to, rendition_upload_
 from articles.services.common import User
 
 logger = logging.getLogger(__name__)
+
+# A full disk, a full quota, a file over the file system's size limit: nothing an editor can fix by trying again.
+STORAGE_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+STORAGE_FULL_MESSAGE = "媒體儲存空間已滿，圖片未儲存，請通知管理員。"
 
 
 def image_create(
@@ -65,7 +80,10 @@ def image_create(
     image.full_clean(exclude=["file", "content_hash"])
     storage = Image._meta.get_field("file").storage
     # The stored name comes from the content hash and the sniffed format, never from the upload.
-    name = storage.save(image_upload_to(image, ""), ContentFile(prepared.data))
+    try:
+        name = _store(storage, image_upload_to(image, ""), prepared.data)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc}) from exc
     image.file.name = name
     try:
         with transaction.atomic():
@@ -137,6 +155,10 @@ def renditions_ensure(
                     current[spec.name] = _rendition_remake(current[spec.name], spec, source)
                 else:
                     current[spec.name], _created = rendition_get_or_create(image=image, spec=spec, source=source)
+            except ValidationError as exc:  # only _store raises it here: the disk is full, the rest would fail too
+                logger.error("renditions: %s and later ones not made for image %s: %s", spec.name, image.pk,
+                             " ".join(exc.messages))
+                break
             except Exception:
                 logger.exception("renditions: cannot make %s for image %s", spec.name, image.pk)
     if hasattr(image, "_prefetched_objects_cache"):
@@ -158,7 +180,7 @@ def rendition_get_or_create(
     rendition = Rendition(image=image, spec=spec.name, format=rendered.format, width=rendered.width,
                           height=rendered.height)
     storage = Rendition._meta.get_field("file").storage
-    name = storage.save(rendition_upload_to(rendition, ""), ContentFile(rendered.data))
+    name = _store(storage, rendition_upload_to(rendition, ""), rendered.data)
     rendition.file.name = name
     try:
         with transaction.atomic():
@@ -181,7 +203,7 @@ def _rendition_remake(rendition: Rendition, spec: renditions.Spec, source: rendi
     rendered = renditions.render(source, spec)
     storage = Rendition._meta.get_field("file").storage
     old_name = rendition.file.name
-    name = storage.save(rendition_upload_to(rendition, ""), ContentFile(rendered.data))
+    name = _store(storage, rendition_upload_to(rendition, ""), rendered.data)
     try:
         with transaction.atomic():
             Rendition.objects.filter(pk=rendition.pk).update(
@@ -202,3 +224,44 @@ def _rendition_delete(rendition: Rendition) -> None:
     with transaction.atomic():
         rendition.delete()
         transaction.on_commit(lambda: storage.delete(name))
+
+
+def _store(storage: Storage, name: str, data: bytes) -> str:
+    """Write ``data`` under ``name`` (or a free variant of it) and return the stored name; a full disk raises
+    ``ValidationError`` and leaves no file behind."""
+    try:
+        if isinstance(storage, FileSystemStorage):
+            return _store_local(storage, name, data)
+        return storage.save(name, ContentFile(data))  # object stores write a whole object or none
+    except OSError as exc:
+        if exc.errno not in STORAGE_FULL_ERRNOS:
+            raise
+        logger.error("media storage full: %s not stored (%s)", name, exc)
+        raise ValidationError(STORAGE_FULL_MESSAGE, code="storage_full") from exc
+
+
+class _WrittenFile(File):
+    """A complete file already in place beside its destination: ``FileSystemStorage`` renames it into place."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(None, name=path)
+        self._path = path
+
+    def temporary_file_path(self) -> str:
+        return self._path
+
+
+def _store_local(storage: FileSystemStorage, name: str, data: bytes) -> str:
+    # Written beside its destination and renamed into it (same directory, so same file system: an atomic rename
+    # that needs no space), so no one — a reader, a backup, a row — ever sees a half-written file under its name,
+    # and a write that fails halfway leaves only this temporary file, which is ours to delete.
+    directory = Path(storage.path(name)).parent
+    directory.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=".partial-")
+    try:
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(data)
+        return storage.save(name, _WrittenFile(temporary))
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)  # already renamed into place unless something failed
