@@ -29,6 +29,7 @@ migrate: install
 
 demo: migrate
 	$(DEV_ENV) $(PY) manage.py load_demo --if-empty
+	$(DEV_ENV) $(PY) manage.py render_pages
 
 run: demo serve
 

@@ -24,8 +24,11 @@ class ArticleChange:
 
 HANDLERS: list[str] = [
     # "dotted.path.to.handler" taking a list[ArticleChange]
+    "articles.related.refresh_for_changes",  # re-renders (and un-caches) the other articles whose lists changed
+    # The article's own pages are stored anew before the cached copies go: a reader who misses the cache
+    # in between gets the new page, never caches the old one.
+    "articles.prerender.on_article_changed",
     "articles.pagecache.on_article_changed",
-    "articles.related.refresh_for_changes",
 ]
 
 

@@ -189,7 +189,7 @@ class TaggedArticle(TaggedItemBase):
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self) -> ArticleQuerySet:
+    def published(self, *, now: datetime.datetime | None = None) -> ArticleQuerySet:
         """The one publishing rule readers see.
 
         Published articles, and scheduled ones whose time has come — so a late or missing
@@ -198,7 +198,11 @@ class ArticleQuerySet(models.QuerySet):
         null otherwise, so one range test on one indexed column is the whole rule, and the same
         index gives lists their newest-first order without a sort.
         """
-        return self.filter(listed_at__lte=timezone.now())
+        return self.filter(listed_at__lte=now or timezone.now())
+
+    def listed(self) -> ArticleQuerySet:
+        """Published and scheduled articles: public now or at a set time (their pages are rendered ahead)."""
+        return self.filter(listed_at__isnull=False)
 
     def due(self) -> ArticleQuerySet:
         """Scheduled articles whose ``publish_at`` has passed but whose status is not flipped yet."""
@@ -438,6 +442,25 @@ class Rendition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.image_id} {self.spec}"
+
+
+class ArticlePage(models.Model):
+    """An article's public page in one script, rendered when the article (or what it shows) changed, so a
+    reader's request does not render it (see ``articles.prerender``)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="pages")
+    language = models.CharField(max_length=10, choices=SCRIPTS)
+    html = models.TextField()
+    build = models.CharField(max_length=32, help_text="The templates and static files it was rendered with.")
+    rendered_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "預先產生的頁面"
+        verbose_name_plural = "預先產生的頁面"
+        constraints = [models.UniqueConstraint(fields=["article", "language"], name="unique_article_page")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} {self.language}"
 
 
 class RelatedArticle(models.Model):

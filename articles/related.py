@@ -40,7 +40,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
-from articles import events, pagecache
+from articles import events, pagecache, prerender
 from articles.models import Article, RelatedArticle, TaggedArticle
 
 logger = logging.getLogger(__name__)
@@ -383,8 +383,8 @@ def _store(ranked: dict[int, list[Scored]]) -> dict[int, Refreshed]:
                  for pk in changed for i, s in enumerate(kept[pk])],
                 ignore_conflicts=True,
             )
-            # Cached pages of those articles show the old list.
-            transaction.on_commit(lambda: pagecache.invalidate(f"article:{pk}" for pk in changed))
+            # The stored and cached pages of those articles show the old list.
+            transaction.on_commit(lambda: _pages_changed(changed))
     return {pk: Refreshed(kept[pk], pk in set(changed)) for pk in ids}
 
 
@@ -445,6 +445,13 @@ def _refresh_one(article_id: int) -> Refreshed:
     return refresh_articles([article_id]).get(article_id, Refreshed([], False))
 
 
+def _pages_changed(owners: Collection[int]) -> None:
+    """Articles whose related list changed: store their pages anew, then drop the cached copies."""
+    owners = list(owners)
+    prerender.refresh(owners)
+    pagecache.invalidate(f"article:{owner}" for owner in owners)
+
+
 def _short_lists(owners: Collection[int]) -> set[int]:
     """Those of ``owners`` whose computed list holds fewer articles than a page shows."""
     full = {owner for owner, n in (
@@ -495,7 +502,7 @@ def _rescore_in_lists(article_id: int, owners: Collection[int]) -> set[int]:
     with transaction.atomic():
         RelatedArticle.objects.filter(pk__in=deleted).delete()
         RelatedArticle.objects.bulk_update(updated, ["score", "position"])
-        transaction.on_commit(lambda: pagecache.invalidate(f"article:{owner}" for owner in touched))
+        transaction.on_commit(lambda: _pages_changed(touched))
     return _short_lists(touched)
 
 
@@ -555,7 +562,7 @@ def refresh_for_changes(changes: list[events.ArticleChange]) -> None:
         # Off the public site means out of every list now, whatever becomes of the refreshes below.
         holding = {owner for article_id in gone for owner in listers[article_id]}
         RelatedArticle.objects.filter(kind=COMPUTED, related_id__in=gone).delete()
-        pagecache.invalidate(f"article:{owner}" for owner in holding)
+        _pages_changed(holding)
         follow_up |= _short_lists(holding)
 
     for article_id in sorted(ids):

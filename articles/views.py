@@ -12,7 +12,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from articles import chinese, selectors, sitemaps
+from articles import chinese, prerender, selectors, sitemaps
 from articles.models import Source, Tag
 from articles.pagecache import cacheable
 from articles.pagination import paginate
@@ -36,6 +36,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def article_detail(request: HttpRequest, pk: int, slug: str | None = None) -> HttpResponse:
+    stored = selectors.article_page_stored(pk=pk, language=request.LANGUAGE_CODE)
+    if stored is not None:  # rendered when it last changed (articles.prerender): one query
+        if slug != stored.slug:
+            return redirect(reverse("articles:detail", kwargs={"pk": pk, "slug": stored.slug}), permanent=True)
+        response = HttpResponse(prerender.serve(request, stored.html, stored.share_total))
+        return cacheable(_public(response), [f"article:{pk}"])
+    # Not stored yet, or stored by an earlier deploy's templates: render it here.
     article = selectors.article_get_public(pk=pk)
     if article is None:
         raise Http404("沒有這篇文章。")

@@ -179,8 +179,15 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from articles.models import Article
-article = Article.objects.published().order_by('-listed_at').first()
-urls = {'article': article.get_absolute_url(), 'home': '/', 'tag': '/tags/tag-0/', 'source': '/sources/source-0/'}
+import re
+from articles.models import ArticlePage
+newest = Article.objects.published().order_by('-listed_at')
+article = newest.first()
+# The dataset stores the newest pages (as publishing would); this one is older, so it is rendered on request.
+unstored = newest.exclude(pages__isnull=False)[0]
+assert ArticlePage.objects.filter(article=article).count() == 2, 'the newest article page is stored'
+urls = {'article': article.get_absolute_url(), 'unstored': unstored.get_absolute_url(), 'home': '/',
+        'tag': '/tags/tag-0/', 'source': '/sources/source-0/'}
 client = Client(SERVER_NAME='127.0.0.1')
 queries, sizes = {}, {}
 for name, url in urls.items():
@@ -189,7 +196,12 @@ for name, url in urls.items():
         response = client.get(url)
     queries[name] = len(captured)
     sizes[name] = len(response.content)
-print(json.dumps({'urls': urls, 'queries': queries, 'bytes': sizes}))
+html = client.get(urls['article']).content.decode()
+assets = re.findall(r'<link rel="stylesheet" href="([^"]+)"|<script src="([^"]+)"', html)
+weight = {'html': len(html.encode())}
+for css, js in assets:
+    weight[css or js] = len(b''.join(client.get(css or js).streaming_content))
+print(json.dumps({'urls': urls, 'queries': queries, 'bytes': sizes, 'article_weight': weight}))
 """
 
 
@@ -198,7 +210,7 @@ def bench_pages(results: dict) -> None:
     for name in DATASETS:
         database = sqlite_url(name)
         shape = django_run(database, PAGES_CODE, PAGE_CACHE_SECONDS="0")
-        figures: dict = {"queries": shape["queries"], "bytes": shape["bytes"]}
+        figures: dict = {key: shape[key] for key in ("queries", "bytes", "article_weight")}
         with gunicorn("bench.bare:application", production_env(database, BARE_BYTES=str(shape["bytes"]["article"])),
                       probe="/") as base:
             log(f"[{name}] bare Django floor ({shape['bytes']['article']:,} bytes)")
@@ -326,6 +338,9 @@ def report(results: dict) -> str:
             floor = figures["floor"]
             lines.append(f"{name:8} {'bare':8} {'-':5} {floor['rps']:9.0f} {floor['p50_ms']:8.2f} "
                          f"{floor['p99_ms']:8.2f} {1:8.2f} {'-':>8}")
+            weight = figures["article_weight"]
+            lines.append(f"{name:8} article page weight before images: {sum(weight.values()) / 1024:.1f} KB "
+                         f"({', '.join(f'{k.rsplit(chr(47), 1)[-1]} {v / 1024:.1f}' for k, v in weight.items())})")
             for mode in ("cold", "warm"):
                 for page, row in figures[mode].items():
                     queries = figures["queries"][page] if mode == "cold" else 0

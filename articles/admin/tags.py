@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.db.models import Count
 
+from articles import services
 from articles.models import Tag
 
 
@@ -18,3 +19,6 @@ class TagAdmin(admin.ModelAdmin):
     @admin.display(description="文章數", ordering="article_count")
     def article_count(self, obj: Tag) -> int:
         return obj.article_count
+
+    def save_model(self, request, obj, form, change):
+        services.tag_save(tag=obj)

@@ -24,7 +24,12 @@ from articles.services.articles import (
 )
 from articles.services.audit import audit_record
 from articles.services.glossary import glossary_term_delete, glossary_term_save
-from articles.services.images import image_create, image_update_focal_point, renditions_ensure
+from articles.services.images import (
+    image_create,
+    image_update_details,
+    image_update_focal_point,
+    renditions_ensure,
+)
 from articles.services.imports import article_import, articles_import
 from articles.services.revisions import (
     ArticleConflict,
@@ -34,6 +39,7 @@ from articles.services.revisions import (
 )
 from articles.services.shares import share_record
 from articles.services.sources import source_save
+from articles.services.tags import tag_save
 
 __all__ = [
     "ARCHIVE_PERMISSION",
@@ -58,6 +64,7 @@ __all__ = [
     "glossary_term_delete",
     "glossary_term_save",
     "image_create",
+    "image_update_details",
     "image_update_focal_point",
     "renditions_ensure",
     "revision_record",
@@ -65,4 +72,5 @@ __all__ = [
     "revisions_prune",
     "share_record",
     "source_save",
+    "tag_save",
 ]

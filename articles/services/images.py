@@ -25,7 +25,7 @@ from django.core.files.base import ContentFile, File
 from django.core.files.storage import FileSystemStorage, Storage
 from django.db import IntegrityError, transaction
 
-from articles import images, renditions
+from articles import images, prerender, renditions
 from articles.models import Image, Rendition, image_upload_to, rendition_upload_to
 from articles.services.common import User
 
@@ -102,6 +102,15 @@ def image_create(
     return image
 
 
+@transaction.atomic
+def image_update_details(*, image: Image) -> Image:
+    """Save an edited alt text, caption, credit or provenance; the pages showing the picture follow."""
+    image.full_clean(exclude=["file", "content_hash"])
+    image.save()
+    transaction.on_commit(lambda: prerender.refresh_showing(image=image))
+    return image
+
+
 def image_update_focal_point(*, image: Image, focal_x: float, focal_y: float) -> Image:
     """Move the focal point and remake the crops that depend on it."""
     _check_focal_point(focal_x, focal_y)
@@ -163,6 +172,8 @@ def renditions_ensure(
                 logger.exception("renditions: cannot make %s for image %s", spec.name, image.pk)
     if hasattr(image, "_prefetched_objects_cache"):
         image._prefetched_objects_cache.pop("renditions", None)
+    if todo:  # new pictures for the srcsets of the pages that show this one
+        transaction.on_commit(lambda: prerender.refresh_showing(image=image))
     return sorted(current.values(), key=lambda rendition: (rendition.format, rendition.width, rendition.spec))
 
 

@@ -1,9 +1,10 @@
-"""Sources: saving one, with its reprint permission on the record."""
+"""Sources: saving one, with its reprint permission on the record and the pages that show it kept current."""
 
 from __future__ import annotations
 
 from django.db import transaction
 
+from articles import prerender
 from articles.models import AuditEntry, Source
 from articles.services.audit import audit_record
 from articles.services.common import User
@@ -27,6 +28,8 @@ def source_save(*, source: Source, user: User = None) -> Source:
             "reprint_permission", "permission_expires", "permission_note").first()
     source.full_clean()
     source.save()
+    if old is not None:  # its name, links and notice show on article pages
+        transaction.on_commit(lambda: prerender.refresh_showing(source=source))
     new = {"reprint_permission": source.reprint_permission, "permission_expires": source.permission_expires,
            "permission_note": source.permission_note}
     if old is None:

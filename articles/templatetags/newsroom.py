@@ -83,6 +83,17 @@ def share_links(context, article) -> list[dict]:
     return links
 
 
+@register.simple_tag(takes_context=True)
+def share_total(context, article) -> str:
+    """The share total of the article (see ``articles.prerender.share_total_html``); a page rendered ahead of
+    time gets a placeholder instead, filled in on every request, since the count changes with every click."""
+    from articles import prerender
+
+    if context.get("prerender"):
+        return mark_safe(prerender.SHARE_TOTAL_MARK)  # noqa: S308 - a constant
+    return prerender.share_total_html(article.share_total)
+
+
 @register.filter
 def cn_number(value, language: str = "zh-hant") -> str:
     """1234 → 1,234; 12345 → 1.2萬 (1.2万 in Simplified); 123456789 → 1.2億."""

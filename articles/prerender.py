@@ -1,0 +1,186 @@
+"""Article pages rendered when they change, not when they are read.
+
+The article page is the page readers open most, and nearly all of it is settled when the article is written:
+the article itself, its tags, source and picture, and its precomputed related list. So every listed article's
+page is rendered in both scripts when any of that changes and stored (``ArticlePage``); a reader's request
+that the page cache cannot answer costs one indexed query and three string substitutions instead of a dozen
+queries' worth of ORM work and a template render:
+
+* the site's origin (scheme and host) in canonical, OpenGraph, JSON-LD and share URLs — pages are rendered
+  for ``ORIGIN`` and served for whichever allowed host asked;
+* the share total, which changes with every click (``SHARE_TOTAL_MARK``).
+
+What re-renders a page (after commit, before the page cache drops it, so no reader can cache the old one):
+* the article changes (``articles.events``) — publish, edit, retag, unpublish (which deletes its pages);
+* its related list changes (``articles.related``);
+* a tag, source or picture it shows is edited (``refresh_showing``).
+
+A deploy that changes templates, template tags, translations or static files changes ``build()``, a digest of
+them: a page from another build is never served (the view renders live, as for a page not stored yet) until
+``manage.py render_pages`` has rendered it again.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+from urllib.parse import quote
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django.utils import timezone, translation
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+
+from articles import chinese
+
+logger = logging.getLogger(__name__)
+
+ORIGIN_HOST = "prerendered.newsroom.invalid"  # .invalid can never be a real host (RFC 2606)
+ORIGIN = f"https://{ORIGIN_HOST}"
+SHARE_TOTAL_MARK = "<!--newsroom:share-total-->"  # a comment: sanitised article HTML never carries one
+# Showing it in others' lists makes a page depend on an article too; refreshes beyond this many pages
+# drop the rest (served live, still correct) for `render_pages` to fill in.
+SYNC_LIMIT = 200
+
+
+def share_total_html(total: int) -> str:
+    """The share total in the reader's script: hidden below SHARE_MIN_DISPLAY (never "0 shares"), the exact
+    count in ``data-share-total`` for scripts and tools."""
+    from articles.templatetags.newsroom import cn_number
+
+    hidden = " hidden" if total < settings.SHARE_MIN_DISPLAY else ""
+    # The message is ours (locale/), with its own markup; only the number is interpolated, escaped.
+    number = escape(cn_number(total, translation.get_language()))
+    text = gettext("分享 <strong>%(total)s</strong> 次") % {"total": number}
+    return format_html('<span class="share-total" data-share-total="{}"{}>{}</span>', total, hidden, mark_safe(text))  # noqa: S308
+
+
+# --- the build --------------------------------------------------------------------------------
+
+
+@functools.cache
+def build() -> str:
+    """A digest of everything besides the data that shapes a stored page."""
+    root = Path(settings.BASE_DIR)
+    digest = hashlib.sha256()
+    files = [*sorted((root / "templates").rglob("*.html")), *sorted((root / "articles" / "templatetags").glob("*.py")),
+             Path(__file__), *sorted((root / "locale").rglob("*.mo"))]
+    manifest = Path(settings.STATIC_ROOT or "") / "staticfiles.json"
+    files += [manifest] if not settings.PLAIN_STATIC and manifest.is_file() else sorted((root / "static").rglob("*.*"))
+    for path in files:
+        digest.update(str(path.relative_to(root) if path.is_relative_to(root) else path).encode())
+        digest.update(path.read_bytes())
+    for name in ("SITE_NAME", "SHARE_MIN_DISPLAY", "RELATED_ARTICLES_SHOWN", "STATIC_URL", "MEDIA_URL",
+                 "PAGE_CACHE_VERSION", "LANGUAGES"):
+        digest.update(repr(getattr(settings, name, None)).encode())
+    return digest.hexdigest()[:32]
+
+
+# --- rendering and storing --------------------------------------------------------------------
+
+
+def _request(path: str, language: str) -> HttpRequest:
+    request = RequestFactory().get(path, secure=True)
+    request.get_host = lambda: ORIGIN_HOST  # RequestFactory's host would be checked against ALLOWED_HOSTS
+    request.LANGUAGE_CODE = language
+    return request
+
+
+def render(article, related: list, language: str) -> str:
+    """The page ``article_detail`` serves, as rendered for ``ORIGIN`` with the share total left open."""
+    with translation.override(language):
+        request = _request(article.get_absolute_url(), language)
+        return render_to_string("articles/article_detail.html",
+                                {"article": article, "related": related, "prerender": True}, request=request)
+
+
+def refresh(article_ids: Iterable[int]) -> int:
+    """Render and store the pages of these articles (listed ones; the others' pages are deleted). Returns
+    how many articles were rendered. Never raises: a page that cannot be rendered is deleted, and the view
+    renders it live (and shows what is wrong) instead of serving an old one."""
+    from articles import selectors
+    from articles.models import Article, ArticlePage
+
+    ids = sorted(set(article_ids))
+    if not ids:
+        return 0
+    rendered = 0
+    for pk in ids:
+        try:
+            # One transaction per article, the article row locked: two workers refreshing the same article
+            # store one after the other, the later render last.
+            with transaction.atomic():
+                locked = list(Article.objects.select_for_update().filter(pk=pk).values_list("listed_at", flat=True))
+                article = selectors.article_get_listed(pk=pk) if locked and locked[0] is not None else None
+                if article is None:
+                    ArticlePage.objects.filter(article_id=pk).delete()
+                    continue
+                related = selectors.article_related_list(article=article)
+                now, stamp = timezone.now(), build()
+                pages = [ArticlePage(article_id=pk, language=language, html=render(article, related, language),
+                                     build=stamp, rendered_at=now) for language in (chinese.HANT, chinese.HANS)]
+                ArticlePage.objects.bulk_create(pages, update_conflicts=True, unique_fields=["article", "language"],
+                                                update_fields=["html", "build", "rendered_at"])
+                rendered += 1
+        except Exception:
+            logger.exception("prerender: cannot render article %s; it will be rendered live", pk)
+            ArticlePage.objects.filter(article_id=pk).delete()
+    return rendered
+
+
+def refresh_showing(*, tag=None, source=None, image=None) -> None:
+    """After a tag, source or picture is edited: re-render the pages that show it (the newest ``SYNC_LIMIT``;
+    the rest are dropped and served live until ``render_pages``) and drop the cached pages that show it."""
+    from articles import pagecache
+    from articles.events import ArticleChange
+    from articles.models import Article, ArticlePage, RelatedArticle
+
+    articles = Article.objects.filter(listed_at__isnull=False)
+    if tag is not None:
+        articles = articles.filter(tagged_items__tag=tag)
+    if source is not None:
+        articles = articles.filter(Q(source=source) | Q(original_source=source))
+    if image is not None:
+        articles = articles.filter(featured_image=image)
+    showing = set(articles.values_list("pk", flat=True))
+    # Related lists show other articles' titles, pictures and sources.
+    showing |= set(RelatedArticle.objects.filter(related_id__in=showing).values_list("article_id", flat=True))
+    newest = list(Article.objects.filter(pk__in=showing).order_by("-listed_at").values_list("pk", flat=True))
+    later = newest[SYNC_LIMIT:]
+    if later:
+        ArticlePage.objects.filter(article_id__in=later).delete()
+        logger.warning("prerender: %d pages left to render live; run `manage.py render_pages`", len(later))
+    refresh(newest[:SYNC_LIMIT])
+    pagecache.invalidate(pagecache.article_deps([ArticleChange(article_id=pk) for pk in showing]))
+
+
+def on_article_changed(changes) -> None:
+    """After-commit handler (see ``articles.events``): runs before the page cache drops the old pages."""
+    refresh(change.article_id for change in changes)
+
+
+# --- serving ----------------------------------------------------------------------------------
+
+
+@functools.cache
+def _origin_forms() -> tuple[tuple[str, bool], ...]:
+    # As written in attributes and JSON, and percent-encoded inside share addresses.
+    return ((ORIGIN, False), (quote(ORIGIN, safe=""), True))
+
+
+def serve(request: HttpRequest, html: str, share_total: int) -> str:
+    """A stored page for this request: its origin and the current share total."""
+    origin = f"{request.scheme}://{request.get_host()}"
+    html = html.replace(SHARE_TOTAL_MARK, share_total_html(share_total), 1)
+    for form, encoded in _origin_forms():
+        html = html.replace(form, quote(origin, safe="") if encoded else origin)
+    return html
