@@ -23,16 +23,18 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
 from articles.events import ArticleChange
 
 CLOCK_KEY = "pagecache:clock"
-PAGE_PREFIX = "pagecache:page:"
+PAGE_PREFIX = "pagecache:page:v2:"
 DEP_PREFIX = "pagecache:dep:"
 # Every header the response had is replayed (security headers included) except these.
 NOT_STORED = {"set-cookie", "date", "server", "content-length", "etag", "last-modified", "x-page-cache"}
+
+CONDITIONAL = frozenset({"HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE"})
 
 logger = logging.getLogger(__name__)
 
@@ -155,11 +157,17 @@ class PageCacheMiddleware:
             response["Vary"] = ", ".join(vary)
         elif response.has_header("Vary"):
             del response["Vary"]
+        etag = f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
+        last_modified = int(time.time())
+        headers = [(name, value) for name, value in response.items() if name.lower() not in NOT_STORED]
+        headers += [("ETag", etag), ("Last-Modified", http_date(last_modified))]
         entry = {
             "content": response.content,
-            "headers": {name: value for name, value in response.items() if name.lower() not in NOT_STORED},
-            "etag": f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"',
-            "last_modified": int(time.time()),
+            # (lowercased name, (name, value)), as HttpResponse keeps them: these were checked when the view set
+            # them, so a hit copies them in instead of validating a dozen headers again on every request.
+            "headers": [(name.lower(), (name, value)) for name, value in headers],
+            "etag": etag,
+            "last_modified": last_modified,
             "deps": response.page_cache_deps,
             "stamp": started,
         }
@@ -169,14 +177,11 @@ class PageCacheMiddleware:
     @staticmethod
     def _replay(request: HttpRequest, entry: dict, miss: bool = False) -> HttpResponseBase:
         response = HttpResponse(entry["content"])
-        for name, value in entry["headers"].items():
-            response[name] = value
-        response["ETag"] = entry["etag"]
-        response["Last-Modified"] = http_date(entry["last_modified"])
+        response.headers._store.update(entry["headers"])  # see _store; the hit path is this middleware's reason
         response["X-Page-Cache"] = "miss" if miss else "hit"
-        patch_vary_headers(response, ())
-        conditional = get_conditional_response(
-            request, etag=entry["etag"], last_modified=entry["last_modified"], response=response
-        )
-        return conditional
+        if not CONDITIONAL.isdisjoint(request.META):
+            return get_conditional_response(
+                request, etag=entry["etag"], last_modified=entry["last_modified"], response=response
+            )
+        return response
 
