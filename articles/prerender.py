@@ -22,10 +22,12 @@ them: a page from another build is never served (the view renders live, as for a
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import logging
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -103,13 +105,43 @@ def render(article, related: list, language: str) -> str:
                                 {"article": article, "related": related, "prerender": True}, request=request)
 
 
+_deferral = threading.local()
+
+
+@contextlib.contextmanager
+def deferred() -> Iterator[set[int]]:
+    """Collect the pages to render instead of rendering each right away, and render each one once at the end,
+    then drop their cached copies. For bulk work (imports, rebuilds, glossary conversions), which touches the same
+    related lists over and over. Usable as a decorator; nested uses render at the outermost end."""
+    if getattr(_deferral, "ids", None) is not None:
+        yield _deferral.ids
+        return
+    _deferral.ids = collected = set()
+    try:
+        yield collected
+    finally:
+        _deferral.ids = None
+        if collected:
+            from articles import pagecache
+
+            refresh(collected)
+            # Their cached copies were dropped when each change committed; a reader may have cached the old
+            # stored page since.
+            pagecache.invalidate(f"article:{pk}" for pk in collected)
+
+
 def refresh(article_ids: Iterable[int]) -> int:
     """Render and store the pages of these articles (listed ones; the others' pages are deleted). Returns
-    how many articles were rendered. Never raises: a page that cannot be rendered is deleted, and the view
-    renders it live (and shows what is wrong) instead of serving an old one."""
+    how many articles were rendered (0 inside ``deferred()``, which renders them later). Never raises: a page
+    that cannot be rendered is deleted, and the view renders it live (and shows what is wrong) instead of
+    serving an old one."""
     from articles import selectors
     from articles.models import Article, ArticlePage
 
+    pending = getattr(_deferral, "ids", None)
+    if pending is not None:
+        pending.update(article_ids)
+        return 0
     ids = sorted(set(article_ids))
     if not ids:
         return 0

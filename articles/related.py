@@ -399,6 +399,7 @@ def refresh_article(article_id: int) -> list[Scored]:
     return refreshed.rows if refreshed is not None else []
 
 
+@prerender.deferred()
 def rebuild(
     *,
     article_ids: Iterable[int] | None = None,

@@ -240,3 +240,25 @@ def test_the_compiled_query_answers_like_the_orm_queryset(story, case, django_ca
     got = selectors.article_page_stored(pk=article.pk, language=language)
     assert ([tuple(got)] if got else []) == expected
     assert bool(expected) == (case == "published")
+
+
+def test_bulk_work_renders_each_page_once_at_the_end(client, monkeypatch, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.article_publish(article=ArticleFactory(title="礦工收入日報", tags=["比特幣"]))
+        second = services.article_publish(article=ArticleFactory(title="礦池算力週報", tags=["比特幣"]))
+    rendered = []
+    real = prerender.render
+    monkeypatch.setattr(prerender, "render", lambda article, related, language: (
+        rendered.append(article.pk), real(article, related, language))[1])
+    with prerender.deferred():
+        for n in range(3):  # an import touching the same articles (and each other's related lists) again and again
+            with django_capture_on_commit_callbacks(execute=True):
+                first.title = f"礦工收入日報第{n}版"
+                services.article_save(article=first)
+                second.title = f"礦池算力週報第{n}版"
+                services.article_save(article=second)
+        assert rendered == []
+        assert "礦工收入日報第2版" not in ArticlePage.objects.get(article=first, language="zh-hant").html
+    assert sorted(rendered) == sorted([first.pk, first.pk, second.pk, second.pk])  # once each, both scripts
+    assert "礦工收入日報第2版" in client.get(url_in("zh-hant", first)).content.decode()
+    assert "礦池算力週報第2版" in client.get(url_in("zh-hant", second)).content.decode()

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from articles import events, search
+from articles import events, prerender, search
 from articles.models import Article, AuditEntry, TaggedArticle
 from articles.services.audit import audit_record
 from articles.services.common import User
@@ -285,6 +285,7 @@ VARIANT_FIELDS = ["title_hant", "title_hans", "summary_hant", "summary_hans", "b
                   "copyright_hant", "copyright_hans"]
 
 
+@prerender.deferred()
 def articles_convert(
     *, queryset=None, batch_size: int = 200, progress: Callable[[int, int], None] | None = None
 ) -> int:
