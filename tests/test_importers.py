@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from articles import importers
-from articles.importers import Failure, FetchError, Record
+from articles.importers import Failure, FetchError, Record, feeds, fetching
 
 DATA = Path(__file__).parent / "data" / "imports"
 RSS_BYTES = (DATA / "feed-rss.xml").read_bytes()
@@ -98,7 +98,7 @@ def route_all_connections_to(monkeypatch, server: FeedServer) -> list[tuple[str,
         sock.connect(("127.0.0.1", server.port))  # a literal address: no DNS lookup
         return sock
 
-    monkeypatch.setattr(importers, "_connect", connect)
+    monkeypatch.setattr(fetching, "_connect", connect)
     return asked
 
 
@@ -106,7 +106,7 @@ def forbid_connections(monkeypatch) -> None:
     def connect(address, timeout):
         raise AssertionError(f"the importer tried to connect to {address}")
 
-    monkeypatch.setattr(importers, "_connect", connect)
+    monkeypatch.setattr(fetching, "_connect", connect)
 
 
 def records(items) -> list[Record]:
@@ -287,7 +287,7 @@ def test_entity_bombs_and_external_entities_never_reach_feedparser(monkeypatch, 
     def refuse(*args, **kwargs):
         raise AssertionError("feedparser saw a document defusedxml should have refused")
 
-    monkeypatch.setattr(importers.feedparser, "parse", refuse)
+    monkeypatch.setattr(feeds.feedparser, "parse", refuse)
     [failure] = importers.read_path(DATA / "mixed" / name)
     assert failure.position == "file"
     assert "XML 炸彈／XXE" in failure.reason
