@@ -33,9 +33,12 @@ HANDLERS: list[str] = [
 
 
 def _run(changes: list[ArticleChange]) -> None:
-    for path in HANDLERS:
-        handler: Callable[[list[ArticleChange]], None] = import_string(path)
-        handler(changes)
+    from articles import prerender
+
+    with prerender.deferred():  # the handlers name overlapping pages: each is rendered once, at the end
+        for path in HANDLERS:
+            handler: Callable[[list[ArticleChange]], None] = import_string(path)
+            handler(changes)
 
 
 def article_changed(changes: Iterable[ArticleChange]) -> None:

@@ -7,7 +7,7 @@ that the page cache cannot answer costs one indexed query and three string subst
 queries' worth of ORM work and a template render:
 
 * the site's origin (scheme and host) in canonical, OpenGraph, JSON-LD and share URLs — pages are rendered
-  for ``ORIGIN`` and served for whichever allowed host asked;
+  for ``origin()`` and served for whichever allowed host asked;
 * the share total, which changes with every click (``SHARE_TOTAL_MARK``).
 
 What re-renders a page (after commit, before the page cache drops it, so no reader can cache the old one):
@@ -28,9 +28,11 @@ import hashlib
 import logging
 import threading
 from collections.abc import Iterable, Iterator
+from importlib.metadata import version as _version
 from pathlib import Path
 from urllib.parse import quote
 
+import django
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
@@ -46,9 +48,8 @@ from articles import chinese
 
 logger = logging.getLogger(__name__)
 
-ORIGIN_HOST = "prerendered.newsroom.invalid"  # .invalid can never be a real host (RFC 2606)
-ORIGIN = f"https://{ORIGIN_HOST}"
 SHARE_TOTAL_MARK = "<!--newsroom:share-total-->"  # a comment: sanitised article HTML never carries one
+YEAR_MARK = "<!--newsroom:year-->"  # the footer's © year, which outlives the render
 # Showing it in others' lists makes a page depend on an article too; refreshes beyond this many pages
 # drop the rest (served live, still correct) for `render_pages` to fill in.
 SYNC_LIMIT = 200
@@ -69,21 +70,36 @@ def share_total_html(total: int) -> str:
 # --- the build --------------------------------------------------------------------------------
 
 
+def origin_host() -> str:
+    """The host pages are rendered for: under .invalid (RFC 2606, never a real host) and named after the build,
+    so article text cannot predict it and be rewritten as this site's address."""
+    return f"b{build()[:16]}.prerendered.invalid"
+
+
+def origin() -> str:
+    return f"https://{origin_host()}"
+
+
 @functools.cache
 def build() -> str:
     """A digest of everything besides the data that shapes a stored page."""
     root = Path(settings.BASE_DIR)
     digest = hashlib.sha256()
+    # Templates and the Python that shapes what they show (models' localised fields and URLs, the selectors that
+    # fetch the page, URL patterns, context processors), and the translations.
+    shaping = ["models.py", "selectors.py", "urls.py", "context_processors.py", "views.py"]
     files = [*sorted((root / "templates").rglob("*.html")), *sorted((root / "articles" / "templatetags").glob("*.py")),
-             Path(__file__), *sorted((root / "locale").rglob("*.mo"))]
+             Path(__file__), *[root / "articles" / name for name in shaping], root / "newsroom" / "urls.py",
+             *sorted((root / "locale").rglob("*.mo"))]
     manifest = Path(settings.STATIC_ROOT or "") / "staticfiles.json"
     files += [manifest] if not settings.PLAIN_STATIC and manifest.is_file() else sorted((root / "static").rglob("*.*"))
     for path in files:
         digest.update(str(path.relative_to(root) if path.is_relative_to(root) else path).encode())
         digest.update(path.read_bytes())
     for name in ("SITE_NAME", "SHARE_MIN_DISPLAY", "RELATED_ARTICLES_SHOWN", "STATIC_URL", "MEDIA_URL",
-                 "PAGE_CACHE_VERSION", "LANGUAGES"):
+                 "PAGE_CACHE_VERSION", "LANGUAGES", "LANGUAGE_CODE", "TIME_ZONE", "USE_TZ"):
         digest.update(repr(getattr(settings, name, None)).encode())
+    digest.update(f"django {django.get_version()} taggit {_version('django-taggit')}".encode())
     return digest.hexdigest()[:32]
 
 
@@ -92,13 +108,14 @@ def build() -> str:
 
 def _request(path: str, language: str) -> HttpRequest:
     request = RequestFactory().get(path, secure=True)
-    request.get_host = lambda: ORIGIN_HOST  # RequestFactory's host would be checked against ALLOWED_HOSTS
+    host = origin_host()
+    request.get_host = lambda: host  # RequestFactory's host would be checked against ALLOWED_HOSTS
     request.LANGUAGE_CODE = language
     return request
 
 
 def render(article, related: list, language: str) -> str:
-    """The page ``article_detail`` serves, as rendered for ``ORIGIN`` with the share total left open."""
+    """The page ``article_detail`` serves, as rendered for ``origin()`` with the share total and year left open."""
     with translation.override(language):
         request = _request(article.get_absolute_url(), language)
         return render_to_string("articles/article_detail.html",
@@ -169,35 +186,93 @@ def refresh(article_ids: Iterable[int]) -> int:
     return rendered
 
 
-def refresh_showing(*, tag=None, source=None, image=None) -> None:
-    """After a tag, source or picture is edited: re-render the pages that show it (the newest ``SYNC_LIMIT``;
-    the rest are dropped and served live until ``render_pages``) and drop the cached pages that show it."""
-    from articles import pagecache
-    from articles.events import ArticleChange
-    from articles.models import Article, ArticlePage, RelatedArticle
+def _holders(ids: Iterable[int]) -> set[int]:
+    """Articles whose related lists (computed or pinned) hold any of ``ids``: they show its title, picture,
+    source and date."""
+    from articles.models import RelatedArticle
 
-    articles = Article.objects.filter(listed_at__isnull=False)
+    return set(RelatedArticle.objects.filter(related_id__in=list(ids)).values_list("article_id", flat=True))
+
+
+def articles_showing(*, tag=None, source=None, image=None) -> set[int]:
+    """Listed articles whose pages show this tag, source or picture, themselves or in their related lists."""
+    from articles.models import Article
+
+    articles = Article.objects.listed()
     if tag is not None:
         articles = articles.filter(tagged_items__tag=tag)
     if source is not None:
-        articles = articles.filter(Q(source=source) | Q(original_source=source))
+        articles = articles.filter(Q(source=source) | Q(original_source=source) | Q(featured_image__source=source))
     if image is not None:
         articles = articles.filter(featured_image=image)
     showing = set(articles.values_list("pk", flat=True))
-    # Related lists show other articles' titles, pictures and sources.
-    showing |= set(RelatedArticle.objects.filter(related_id__in=showing).values_list("article_id", flat=True))
-    newest = list(Article.objects.filter(pk__in=showing).order_by("-listed_at").values_list("pk", flat=True))
+    return showing | _holders(showing)
+
+
+def _refresh_newest(article_ids: set[int]) -> None:
+    """Re-render these pages, the newest ``SYNC_LIMIT`` at once; drop the rest (served live, still correct,
+    until ``render_pages``), so a tag on thousands of articles never holds an editor's request for minutes."""
+    from articles.models import Article, ArticlePage
+
+    newest = list(Article.objects.filter(pk__in=article_ids).order_by("-listed_at").values_list("pk", flat=True))
     later = newest[SYNC_LIMIT:]
     if later:
         ArticlePage.objects.filter(article_id__in=later).delete()
         logger.warning("prerender: %d pages left to render live; run `manage.py render_pages`", len(later))
     refresh(newest[:SYNC_LIMIT])
-    pagecache.invalidate(pagecache.article_deps([ArticleChange(article_id=pk) for pk in showing]))
+
+
+def refresh_many(article_ids: Iterable[int]) -> None:
+    """Re-render these pages (``_refresh_newest``) and drop the cached pages that show these articles, lists
+    included (their cards show the same tags, sources and pictures)."""
+    from articles import pagecache
+    from articles.events import ArticleChange
+
+    showing = set(article_ids)
+    if showing:
+        _refresh_newest(showing)
+        pagecache.invalidate(pagecache.article_deps([ArticleChange(article_id=pk) for pk in showing]))
+
+
+def refresh_showing(*, tag=None, source=None, image=None) -> None:
+    """After a tag, source or picture shown on pages was edited: those pages, rendered anew."""
+    refresh_many(articles_showing(tag=tag, source=source, image=image))
 
 
 def on_article_changed(changes) -> None:
-    """After-commit handler (see ``articles.events``): runs before the page cache drops the old pages."""
-    refresh(change.article_id for change in changes)
+    """After-commit handler (see ``articles.events``): the article's own pages, and the pages whose related lists
+    show it (its title, picture, source or date may have changed, or it left or entered the public site)."""
+    from articles import pagecache
+
+    ids = {change.article_id for change in changes}
+    holders = _holders(ids) - ids
+    refresh(ids)  # their cached copies go in the page cache's own handler, which runs next
+    if holders:
+        _refresh_newest(holders)
+        pagecache.invalidate(f"article:{pk}" for pk in holders)
+
+
+def before_delete(sender, instance, **kwargs) -> None:
+    """``pre_delete`` of an article, tag, picture or source (the admin deletes them directly, and deletes
+    cascade): note the pages that show it now, and render them again once the deletion has committed."""
+    from articles import pagecache
+    from articles.events import ArticleChange
+    from articles.models import Article, Image, Source, Tag
+
+    if isinstance(instance, Article):
+        # Lock the row first, as refresh() does, so a delete and a refresh never wait on each other in turn.
+        list(Article.objects.select_for_update().filter(pk=instance.pk).values_list("pk"))
+        showing = _holders({instance.pk}) - {instance.pk}
+        gone = pagecache.article_deps([ArticleChange(article_id=instance.pk)])  # its tags and source, before
+    else:
+        kind = {Tag: "tag", Source: "source", Image: "image"}[type(instance)]
+        showing, gone = articles_showing(**{kind: instance}), set()
+
+    def after() -> None:
+        refresh_many(showing)
+        pagecache.invalidate(gone)
+
+    transaction.on_commit(after)
 
 
 # --- serving ----------------------------------------------------------------------------------
@@ -206,13 +281,14 @@ def on_article_changed(changes) -> None:
 @functools.cache
 def _origin_forms() -> tuple[tuple[str, bool], ...]:
     # As written in attributes and JSON, and percent-encoded inside share addresses.
-    return ((ORIGIN, False), (quote(ORIGIN, safe=""), True))
+    return ((origin(), False), (quote(origin(), safe=""), True))
 
 
 def serve(request: HttpRequest, html: str, share_total: int) -> str:
-    """A stored page for this request: its origin and the current share total."""
-    origin = f"{request.scheme}://{request.get_host()}"
+    """A stored page for this request: its origin, the current share total and year."""
+    here = f"{request.scheme}://{request.get_host()}"
     html = html.replace(SHARE_TOTAL_MARK, share_total_html(share_total), 1)
+    html = html.replace(YEAR_MARK, str(timezone.localdate().year), 1)
     for form, encoded in _origin_forms():
-        html = html.replace(form, quote(origin, safe="") if encoded else origin)
+        html = html.replace(form, quote(here, safe="") if encoded else here)
     return html

@@ -106,6 +106,8 @@ def article_page_stored(*, pk: int, language: str) -> StoredPage | None:
     """The stored page of a published article in ``language``, if it was rendered by this build."""
     from articles import prerender
 
+    if not 0 < pk < 2**63:  # beyond any database integer: no such article (and SQLite would refuse the value)
+        return None
     sql, names = _stored_page_sql(connection.vendor)
     values = {"pk": pk, "language": language, "build": prerender.build(),
               "now": connection.ops.adapt_datetimefield_value(timezone.now())}

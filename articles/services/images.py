@@ -33,6 +33,8 @@ logger = logging.getLogger(__name__)
 
 # A full disk, a full quota, a file over the file system's size limit: nothing an editor can fix by trying again.
 STORAGE_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+# What pages show of a picture besides its files (renditions and focal-point crops refresh pages on their own).
+IMAGE_SHOWN = ("alt_text", "caption", "credit", "ai_generated", "source_id", "caption_hans", "credit_hans")
 STORAGE_FULL_MESSAGE = "媒體儲存空間已滿，圖片未儲存，請通知管理員。"
 
 
@@ -105,9 +107,11 @@ def image_create(
 @transaction.atomic
 def image_update_details(*, image: Image) -> Image:
     """Save an edited alt text, caption, credit or provenance; the pages showing the picture follow."""
+    shown = Image.objects.filter(pk=image.pk).values(*IMAGE_SHOWN).first()
     image.full_clean(exclude=["file", "content_hash"])
     image.save()
-    transaction.on_commit(lambda: prerender.refresh_showing(image=image))
+    if shown != {name: getattr(image, name) for name in IMAGE_SHOWN}:
+        transaction.on_commit(lambda: prerender.refresh_showing(image=image))
     return image
 
 

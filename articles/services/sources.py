@@ -9,6 +9,9 @@ from articles.models import AuditEntry, Source
 from articles.services.audit import audit_record
 from articles.services.common import User
 
+# What article pages show of a source (its name in both scripts, its page, its homepage as the upstream link).
+SHOWN = ("name", "name_hant", "name_hans", "slug", "homepage")
+
 
 def _permission_text(permission: str, expires, note: str) -> str:
     text = dict(Source.Permission.choices).get(permission, permission)
@@ -22,13 +25,14 @@ def _permission_text(permission: str, expires, note: str) -> str:
 @transaction.atomic
 def source_save(*, source: Source, user: User = None) -> Source:
     """Create or update a source; a change to its reprint permission is written to the audit trail."""
-    old = None
+    old = shown = None
     if source.pk is not None:
         old = Source.objects.filter(pk=source.pk).values(
             "reprint_permission", "permission_expires", "permission_note").first()
+        shown = Source.objects.filter(pk=source.pk).values(*SHOWN).first()
     source.full_clean()
     source.save()
-    if old is not None:  # its name, links and notice show on article pages
+    if shown is not None and shown != {name: getattr(source, name) for name in SHOWN}:
         transaction.on_commit(lambda: prerender.refresh_showing(source=source))
     new = {"reprint_permission": source.reprint_permission, "permission_expires": source.permission_expires,
            "permission_note": source.permission_note}

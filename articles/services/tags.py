@@ -11,9 +11,9 @@ from articles.models import Tag
 @transaction.atomic
 def tag_save(*, tag: Tag) -> Tag:
     """Save an edited tag (its name in both scripts, its slug); the article pages listing it are rendered anew."""
-    created = tag.pk is None
+    shown = Tag.objects.filter(pk=tag.pk).values("name", "name_hans", "slug").first() if tag.pk else None
     tag.full_clean()
     tag.save()
-    if not created:
+    if shown is not None and shown != {"name": tag.name, "name_hans": tag.name_hans, "slug": tag.slug}:
         transaction.on_commit(lambda: prerender.refresh_showing(tag=tag))
     return tag

@@ -84,6 +84,18 @@ def share_links(context, article) -> list[dict]:
 
 
 @register.simple_tag(takes_context=True)
+def footer_year(context) -> str:
+    """This year; a page rendered ahead of time gets a placeholder filled in when it is served."""
+    from django.utils import timezone
+
+    from articles import prerender
+
+    if context.get("prerender"):
+        return mark_safe(prerender.YEAR_MARK)  # noqa: S308 - a constant
+    return str(timezone.localdate().year)
+
+
+@register.simple_tag(takes_context=True)
 def share_total(context, article) -> str:
     """The share total of the article (see ``articles.prerender.share_total_html``); a page rendered ahead of
     time gets a placeholder instead, filled in on every request, since the count changes with every click."""
