@@ -23,6 +23,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import FileSystemStorage, Storage
+from django.core.files.utils import validate_file_name
 from django.db import IntegrityError, transaction
 
 from articles import images, prerender, renditions
@@ -255,28 +256,27 @@ def _store(storage: Storage, name: str, data: bytes) -> str:
         raise ValidationError(STORAGE_FULL_MESSAGE, code="storage_full") from exc
 
 
-class _WrittenFile(File):
-    """A complete file already in place beside its destination: ``FileSystemStorage`` renames it into place."""
-
-    def __init__(self, path: str) -> None:
-        super().__init__(None, name=path)
-        self._path = path
-
-    def temporary_file_path(self) -> str:
-        return self._path
-
-
 def _store_local(storage: FileSystemStorage, name: str, data: bytes) -> str:
-    # Written beside its destination and renamed into it (same directory, so same file system: an atomic rename
-    # that needs no space), so no one — a reader, a backup, a row — ever sees a half-written file under its name,
-    # and a write that fails halfway leaves only this temporary file, which is ours to delete.
+    # Written beside its destination, then hard-linked under a free name (same directory, same file system): the
+    # link appears complete or not at all, needs no data space, and fails if the name was taken meanwhile, so two
+    # workers storing the same name at once get two names (a rename would let the second replace the first).
+    # A write that fails halfway leaves only the temporary file, which is ours to delete.
     directory = Path(storage.path(name)).parent
     directory.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=".partial-")
     try:
         with os.fdopen(descriptor, "wb") as out:
             out.write(data)
-        return storage.save(name, _WrittenFile(temporary))
+        while True:
+            candidate = storage.get_available_name(name)
+            validate_file_name(candidate, allow_relative_path=True)
+            try:
+                os.link(temporary, storage.path(candidate))
+            except FileExistsError:
+                continue
+            if storage.file_permissions_mode is not None:
+                os.chmod(storage.path(candidate), storage.file_permissions_mode)
+            return candidate.replace("\\", "/")
     finally:
         with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)  # already renamed into place unless something failed
+            os.unlink(temporary)
