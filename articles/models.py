@@ -451,6 +451,7 @@ class ArticlePage(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="pages")
     language = models.CharField(max_length=10, choices=SCRIPTS)
     html = models.TextField()
+    card = models.TextField(blank=True, default="", help_text="Its card in the lists (home, tag and source pages).")
     build = models.CharField(max_length=32, help_text="The templates and static files it was rendered with.")
     rendered_at = models.DateTimeField()
 

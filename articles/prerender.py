@@ -122,6 +122,13 @@ def render(article, related: list, language: str) -> str:
                                 {"article": article, "related": related, "prerender": True}, request=request)
 
 
+def render_card(article, language: str) -> str:
+    """The article's card in the lists, as ``includes/list.html`` would render it (relative URLs only)."""
+    with translation.override(language):
+        request = _request(article.get_absolute_url(), language)
+        return render_to_string("articles/includes/card.html", {"article": article}, request=request)
+
+
 _deferral = threading.local()
 
 
@@ -176,9 +183,10 @@ def refresh(article_ids: Iterable[int]) -> int:
                 related = selectors.article_related_list(article=article)
                 now, stamp = timezone.now(), build()
                 pages = [ArticlePage(article_id=pk, language=language, html=render(article, related, language),
-                                     build=stamp, rendered_at=now) for language in (chinese.HANT, chinese.HANS)]
+                                     card=render_card(article, language), build=stamp, rendered_at=now)
+                         for language in (chinese.HANT, chinese.HANS)]
                 ArticlePage.objects.bulk_create(pages, update_conflicts=True, unique_fields=["article", "language"],
-                                                update_fields=["html", "build", "rendered_at"])
+                                                update_fields=["html", "card", "build", "rendered_at"])
                 rendered += 1
         except Exception:
             logger.exception("prerender: cannot render article %s; it will be rendered live", pk)
@@ -278,9 +286,9 @@ def before_delete(sender, instance, **kwargs) -> None:
 # --- serving ----------------------------------------------------------------------------------
 
 
-@functools.cache
-def _origin_forms() -> tuple[tuple[str, bool], ...]:
-    # As written in attributes and JSON, and percent-encoded inside share addresses.
+@functools.lru_cache(maxsize=4)
+def _origin_forms(stamp: str) -> tuple[tuple[str, bool], ...]:
+    # As written in attributes and JSON, and percent-encoded inside share addresses (per build: see origin_host).
     return ((origin(), False), (quote(origin(), safe=""), True))
 
 
@@ -289,6 +297,6 @@ def serve(request: HttpRequest, html: str, share_total: int) -> str:
     here = f"{request.scheme}://{request.get_host()}"
     html = html.replace(SHARE_TOTAL_MARK, share_total_html(share_total), 1)
     html = html.replace(YEAR_MARK, str(timezone.localdate().year), 1)
-    for form, encoded in _origin_forms():
+    for form, encoded in _origin_forms(build()):
         html = html.replace(form, quote(here, safe="") if encoded else here)
     return html

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection, models
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from articles import chinese, search
@@ -25,6 +25,7 @@ from articles.models import (
     Tag,
     TaggedArticle,
 )
+from articles.pagination import Page, paginate
 
 
 def _with_tags(queryset: QuerySet[Article]) -> QuerySet[Article]:
@@ -62,6 +63,24 @@ def article_list_for_source(*, source: Source) -> QuerySet[Article]:
 def _for_page(articles: QuerySet) -> QuerySet:
     return _with_tags(articles).select_related("source", "original_source", "featured_image",
                                                "featured_image__source")
+
+
+def article_cards_page(*, articles: QuerySet[Article], page: str | None, language: str) -> Page:
+    """A page of a public list (``articles``: one of the ``article_list_*`` querysets), each article with its stored
+    card (``articles.prerender``) in ``stored_card``: one query when every card is stored. Articles without one
+    (not rendered yet, or by an older build) are fetched whole, with their tags and pictures, to render live."""
+    from articles import prerender
+
+    card = ArticlePage.objects.filter(article=OuterRef("pk"), language=language, build=prerender.build())
+    light = (articles.prefetch_related(None).select_related(None).defer("body", "body_hant", "body_hans")
+             .annotate(stored_card=Subquery(card.values("card")[:1])))
+    result = paginate(light, page)
+    missing = [article.pk for article in result.object_list if not article.stored_card]
+    if missing:
+        whole = articles.filter(pk__in=missing).in_bulk()
+        result.object_list = [whole.get(article.pk, article) if not article.stored_card else article
+                              for article in result.object_list]
+    return result
 
 
 def article_get_public(*, pk: int) -> Article | None:

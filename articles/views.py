@@ -27,9 +27,13 @@ def _page(request: HttpRequest, queryset):
     return paginate(queryset, request.GET.get("page"))
 
 
+def _cards(request: HttpRequest, articles):
+    return selectors.article_cards_page(articles=articles, page=request.GET.get("page"), language=request.LANGUAGE_CODE)
+
+
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    page = _page(request, selectors.article_list_published())
+    page = _cards(request, selectors.article_list_published())
     response = render(request, "articles/home.html", {"page": page})
     return cacheable(_public(response), ["list:home"])
 
@@ -69,7 +73,7 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
         # One tag per concept: a Simplified slug (比特币) finds the tag stored as 比特幣.
         tag = get_object_or_404(Tag, slug=chinese.to_hant(slug))
         return redirect(tag, permanent=True)
-    page = _page(request, selectors.article_list_for_tag(tag=tag))
+    page = _cards(request, selectors.article_list_for_tag(tag=tag))
     response = render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
     return cacheable(_public(response), [f"tag:{tag.pk}"])
 
@@ -77,7 +81,7 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
     source = get_object_or_404(Source, slug=slug)
-    page = _page(request, selectors.article_list_for_source(source=source))
+    page = _cards(request, selectors.article_list_for_source(source=source))
     response = render(request, "articles/source_detail.html", {"source": source, "page": page})
     return cacheable(_public(response), [f"source:{source.pk}"])
 

@@ -262,3 +262,23 @@ def test_bulk_work_renders_each_page_once_at_the_end(client, monkeypatch, django
     assert sorted(rendered) == sorted([first.pk, first.pk, second.pk, second.pk])  # once each, both scripts
     assert "礦工收入日報第2版" in client.get(url_in("zh-hant", first)).content.decode()
     assert "礦池算力週報第2版" in client.get(url_in("zh-hant", second)).content.decode()
+
+
+@pytest.mark.parametrize("language", ["zh-hant", "zh-hans"])
+def test_list_pages_show_stored_cards_exactly_as_rendered_live(client, story, language):
+    article = story["article"]
+    with translation.override(language):
+        urls = [reverse("articles:home"), article.tags.first().get_absolute_url(), article.source.get_absolute_url()]
+    for url in urls:
+        stored = client.get(url).content.decode()
+        assert stored == live(client, url), url
+        assert stored.count('<article class="card">') >= 1
+
+
+def test_a_list_mixes_stored_and_live_cards_in_order(client, story, django_assert_num_queries):
+    ArticlePage.objects.filter(article=story["neighbour"]).update(card="")  # e.g. rendered before cards existed
+    with django_assert_num_queries(3):  # the page with its cards; the card-less article whole, its tags
+        html = client.get(reverse("articles:home")).content.decode()
+    assert html == live(client, reverse("articles:home"))
+    titles = re.findall(r'<h2 class="card-title"><a href="[^"]+">([^<]+)</a>', html)
+    assert titles == ["比特幣閃電網路擴容方案上線", "比特幣閃電網路節點創新高"]

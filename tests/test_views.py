@@ -134,11 +134,18 @@ def cold(settings):
 def test_home_query_count_stays_constant_as_articles_gain_tags(client, cold, django_assert_num_queries):
     articles = [ArticleFactory(published=True, featured_image=make_image(colour=(i, 1, 1))) for i in range(5)]
     _add_tags(articles, 1)
-    with django_assert_num_queries(3):  # a page of articles (no COUNT), their tags, their images' renditions
+    # Cards not stored yet: the page of articles (no COUNT) with their stored cards, then the articles without
+    # one, their tags and their images' renditions, to render live.
+    with django_assert_num_queries(4):
         client.get(reverse("articles:home"))
     _add_tags(articles, 6)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         assert client.get(reverse("articles:home")).status_code == 200
+    # Stored (articles.prerender): one query for the page, cards included.
+    prerender.refresh(article.pk for article in articles)
+    with django_assert_num_queries(1):
+        html = client.get(reverse("articles:home")).content.decode()
+    assert html.count('<article class="card">') == 5 and "標籤" in html
 
 
 def test_article_query_count_stays_constant_as_it_gains_tags(client, cold, compiled_article,
