@@ -50,6 +50,7 @@ def test_corpus_pass_rate_beats_plain_opencc_by_a_wide_margin():
         ("研究人员展示了如何改变量子比特的状态。", "展示了如何改變量子位元"),
         ("质量守恒定律是物理学的基本定律。", "質量守恆"),
         ("产品质量问题导致大规模召回。", "產品品質問題"),
+        ("本文由巴比特编译，比特币价格上涨。", "由巴比特編譯，比特幣價格上漲"),  # a name; 比特 alone is a bit (位元)
     ],
 )
 def test_taiwan_phrases_and_house_vocabulary(simplified, traditional):
