@@ -144,12 +144,13 @@ def article_ids_to_render(*, stale_only: bool = True, only: Iterable[int] | None
     articles = Article.objects.listed().order_by("-listed_at", "-pk")
     if only:
         articles = articles.filter(pk__in=list(only))
+    if newest:  # of the newest N, those that need it (not the newest N that need it, further and further back)
+        articles = articles.filter(pk__in=list(articles.values_list("pk", flat=True)[:newest]))
     if stale_only:
         current = ArticlePage.objects.filter(build=prerender.build()).values("article_id")
         articles = articles.filter(~Q(pk__in=current.filter(language=chinese.HANT))
                                    | ~Q(pk__in=current.filter(language=chinese.HANS)))
-    ids = articles.values_list("pk", flat=True)
-    return list(ids[:newest] if newest else ids)
+    return list(articles.values_list("pk", flat=True))
 
 
 def article_get_for_preview(*, pk: int) -> Article | None:

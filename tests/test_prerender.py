@@ -220,6 +220,9 @@ def test_render_pages_renders_what_is_missing_and_is_safe_to_rerun(story, capsys
     assert "rendered 0 articles" in capsys.readouterr().out
     call_command("render_pages", "--all", "--newest", "1")
     assert "rendered 1 articles" in capsys.readouterr().out
+    ArticlePage.objects.filter(article=story["neighbour"]).delete()  # the older one
+    call_command("render_pages", "--newest", "1")  # the newest one is current: nothing to do
+    assert "rendered 0 articles" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("case", ["published", "scheduled", "unpublished", "other_build", "other_language"])
