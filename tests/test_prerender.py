@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from articles import prerender, selectors, services
 from articles.models import Article, ArticlePage, RelatedArticle
 from tests.factories import ArticleFactory, SourceFactory, make_image
+from tests.stored_pages import live, url_in
 
 pytestmark = pytest.mark.django_db
 
@@ -41,21 +42,6 @@ def story(django_capture_on_commit_callbacks, settings):
     for _ in range(12):
         services.share_record(article_id=article.pk, network="line")
     return {"article": article, "neighbour": neighbour}
-
-
-def live(client, url, **extra) -> str:
-    """The page as the view renders it when nothing is stored."""
-    saved = list(ArticlePage.objects.all())
-    ArticlePage.objects.all().delete()
-    try:
-        return client.get(url, **extra).content.decode()
-    finally:
-        ArticlePage.objects.bulk_create(saved)
-
-
-def url_in(language: str, article: Article) -> str:
-    with translation.override(language):
-        return article.get_absolute_url()
 
 
 @pytest.mark.parametrize("language", ["zh-hant", "zh-hans"])

@@ -11,11 +11,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from articles import chinese, prerender, related, services
 from articles.models import Article, ArticlePage, GlossaryTerm, RelatedArticle
 from tests.factories import ArticleFactory, SourceFactory, make_image
+from tests.stored_pages import live, url_in
 
 pytestmark = pytest.mark.django_db
 
@@ -25,21 +26,6 @@ def cold(settings):
     """No page cache: every request reaches the view (the stored page, or a live render)."""
     settings.PAGE_CACHE_SECONDS = 0
     settings.RELATED_MIN_SCORE = 0
-
-
-def url_in(language: str, article: Article) -> str:
-    with translation.override(language):
-        return article.get_absolute_url()
-
-
-def live(client, url, **extra) -> str:
-    """The page as the view renders it when nothing is stored (the stored rows are put back afterwards)."""
-    saved = list(ArticlePage.objects.all())
-    ArticlePage.objects.all().delete()
-    try:
-        return client.get(url, **extra).content.decode()
-    finally:
-        ArticlePage.objects.bulk_create(saved)
 
 
 def served(client, url, **extra) -> str:
