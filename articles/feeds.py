@@ -17,6 +17,8 @@ from articles.models import Article, Source, Tag
 
 # The request being answered, for absolute image URLs inside item bodies (feed objects are shared).
 _request: contextvars.ContextVar = contextvars.ContextVar("feed_request")
+# The tag or source a feed is about, as get_object found it, for the page cache's dependency (no second lookup).
+_about: contextvars.ContextVar = contextvars.ContextVar("feed_about")
 
 
 class CachedFeedMixin:
@@ -112,11 +114,12 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
 
 class TagFeed(LatestArticlesFeed):
     def get_object(self, request, slug: str) -> Tag:
-        return get_object_or_404(Tag, slug=slug)
+        tag = get_object_or_404(Tag, slug=slug)
+        _about.set(tag)
+        return tag
 
     def deps(self, slug: str) -> str:
-        tag = Tag.objects.filter(slug=slug).values_list("pk", flat=True).first()
-        return f"tag:{tag}"
+        return f"tag:{_about.get().pk}"
 
     def title(self, obj: Tag) -> str:
         return f"{settings.SITE_NAME}：{obj.localized_name(get_language())}"
@@ -132,11 +135,12 @@ class TagAtomFeed(TagFeed):
 
 class SourceFeed(LatestArticlesFeed):
     def get_object(self, request, slug: str) -> Source:
-        return get_object_or_404(Source, slug=slug)
+        source = get_object_or_404(Source, slug=slug)
+        _about.set(source)
+        return source
 
     def deps(self, slug: str) -> str:
-        source = Source.objects.filter(slug=slug).values_list("pk", flat=True).first()
-        return f"source:{source}"
+        return f"source:{_about.get().pk}"
 
     def title(self, obj: Source) -> str:
         return f"{settings.SITE_NAME}：{obj.localized_name(get_language())}"

@@ -45,10 +45,8 @@ PAGES = {
     # articles with sources and pictures, their tags, the pictures' renditions
     "feed": (lambda: reverse("articles:feed"), 3),
     "atom": (lambda: reverse("articles:feed_atom"), 3),
-    # + the tag, its size (for the plan) and the tag again for the feed's link
-    "tag feed": (lambda: reverse("articles:tag_feed", kwargs={"slug": "區塊鏈"}), 6),
-    # + the source, and the source again for the feed's link
-    "source feed": (lambda: reverse("articles:source_feed", kwargs={"slug": "chain-daily"}), 5),
+    "tag feed": (lambda: reverse("articles:tag_feed", kwargs={"slug": "區塊鏈"}), 5),  # + the tag and its size
+    "source feed": (lambda: reverse("articles:source_feed", kwargs={"slug": "chain-daily"}), 4),  # + the source
     "sitemap index": (lambda: reverse("sitemap_index"), 4),  # each section's newest change
     "article sitemap": (lambda: reverse("sitemap_section", kwargs={"section": "articles"}), 1),
     "news sitemap": (lambda: reverse("sitemap_news"), 1),
