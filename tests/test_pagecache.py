@@ -139,3 +139,18 @@ def test_a_hit_carries_the_same_security_headers_as_a_miss(client, site):
 def test_static_files_bypass_the_page_cache(client):
     response = client.get("/static/css/site.css")
     assert "X-Page-Cache" not in response
+
+
+def test_a_tag_feed_is_dropped_when_an_article_it_lists_changes(client, site, django_capture_on_commit_callbacks):
+    first, second = site
+    feed = reverse("articles:tag_feed", kwargs={"slug": first.tags.get().slug})
+    other = reverse("articles:tag_feed", kwargs={"slug": second.tags.get().slug})
+    for url in (feed, other):
+        state(client, url)
+        assert state(client, url) == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        first.title = "第一篇（改寫）"
+        services.article_save(article=first)
+    assert state(client, feed) == "miss"
+    assert "第一篇（改寫）" in client.get(feed).content.decode()
+    assert state(client, other) == "hit"
