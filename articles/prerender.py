@@ -2,22 +2,24 @@
 
 The article page is the page readers open most, and nearly all of it is settled when the article is written:
 the article itself, its tags, source and picture, and its precomputed related list. So every listed article's
-page is rendered in both scripts when any of that changes and stored (``ArticlePage``); a reader's request
-that the page cache cannot answer costs one indexed query and three string substitutions instead of a dozen
-queries' worth of ORM work and a template render:
+page is rendered in both scripts when any of that changes and stored (``ArticlePage``), with the article's card
+for the lists; a reader's request that the page cache cannot answer costs one indexed query and three string
+substitutions instead of a dozen queries' worth of ORM work and a template render:
 
 * the site's origin (scheme and host) in canonical, OpenGraph, JSON-LD and share URLs — pages are rendered
   for ``origin()`` and served for whichever allowed host asked;
-* the share total, which changes with every click (``SHARE_TOTAL_MARK``).
+* the share total, which changes with every click (``SHARE_TOTAL_MARK``), and the footer's year (``YEAR_MARK``).
 
 What re-renders a page (after commit, before the page cache drops it, so no reader can cache the old one):
 * the article changes (``articles.events``) — publish, edit, retag, unpublish (which deletes its pages);
-* its related list changes (``articles.related``);
-* a tag, source or picture it shows is edited (``refresh_showing``).
+* its related list changes (``articles.related``), or an article that list shows changes (``on_article_changed``);
+* a tag, source or picture it shows is edited (``refresh_showing``) or deleted (``before_delete``);
+* new renditions of its picture (``services.renditions_ensure``).
+Bulk work runs inside ``deferred()``, which renders each page once at the end.
 
-A deploy that changes templates, template tags, translations or static files changes ``build()``, a digest of
-them: a page from another build is never served (the view renders live, as for a page not stored yet) until
-``manage.py render_pages`` has rendered it again.
+A deploy that changes templates, template tags, the Python that shapes a page, settings, translations or static
+files changes ``build()``, a digest of them: a page from another build is never served (the view renders live, as
+for a page not stored yet) until ``manage.py render_pages`` has rendered it again.
 """
 
 from __future__ import annotations
