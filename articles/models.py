@@ -454,6 +454,8 @@ class ArticlePage(models.Model):
     card = models.TextField(blank=True, default="", help_text="Its card in the lists (home, tag and source pages).")
     build = models.CharField(max_length=32, help_text="The templates and static files it was rendered with.")
     rendered_at = models.DateTimeField()
+    # Taken (+1) when a render of the article's pages starts; only the render holding the highest stores.
+    ticket = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         verbose_name = "預先產生的頁面"

@@ -37,7 +37,7 @@ from urllib.parse import quote
 import django
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
@@ -174,26 +174,53 @@ def refresh(article_ids: Iterable[int]) -> int:
     rendered = 0
     for pk in ids:
         try:
-            # One transaction per article, the article row locked: two workers refreshing the same article
-            # store one after the other, the later render last.
-            with transaction.atomic():
-                locked = list(Article.objects.select_for_update().filter(pk=pk).values_list("listed_at", flat=True))
-                article = selectors.article_get_listed(pk=pk) if locked and locked[0] is not None else None
-                if article is None:
-                    ArticlePage.objects.filter(article_id=pk).delete()
-                    continue
-                related = selectors.article_related_list(article=article)
-                now, stamp = timezone.now(), build()
-                pages = [ArticlePage(article_id=pk, language=language, html=render(article, related, language),
-                                     card=render_card(article, language), build=stamp, rendered_at=now)
-                         for language in (chinese.HANT, chinese.HANS)]
-                ArticlePage.objects.bulk_create(pages, update_conflicts=True, unique_fields=["article", "language"],
-                                                update_fields=["html", "card", "build", "rendered_at"])
+            if not Article.objects.listed().filter(pk=pk).exists():
+                ArticlePage.objects.filter(article_id=pk).delete()
+                continue
+            ticket = _take_ticket(pk)
+            # Read and render outside any transaction: a render never holds the database's write lock (SQLite)
+            # or the article's row (a share click updates it).
+            article = selectors.article_get_listed(pk=pk)
+            if article is None:
+                continue  # unpublished meanwhile: that change's own refresh deletes the pages
+            related = selectors.article_related_list(article=article)
+            pages = {language: (render(article, related, language), render_card(article, language))
+                     for language in (chinese.HANT, chinese.HANS)}
+            if _store(pk, ticket, pages):
                 rendered += 1
         except Exception:
             logger.exception("prerender: cannot render article %s; it will be rendered live", pk)
             ArticlePage.objects.filter(article_id=pk).delete()
     return rendered
+
+
+def _take_ticket(pk: int) -> int:
+    """A number for this render of the article's pages, higher than any taken before (rows are made for an
+    article rendered for the first time, empty and of no build, so never served)."""
+    from articles.models import ArticlePage
+
+    with transaction.atomic():
+        ArticlePage.objects.bulk_create(
+            [ArticlePage(article_id=pk, language=language, html="", build="", rendered_at=timezone.now())
+             for language in (chinese.HANT, chinese.HANS)], ignore_conflicts=True)
+        ArticlePage.objects.filter(article_id=pk).update(ticket=F("ticket") + 1)
+        return ArticlePage.objects.filter(article_id=pk).values_list("ticket", flat=True).first()
+
+
+def _store(pk: int, ticket: int, pages: dict[str, tuple[str, str]]) -> bool:
+    """Store the render holding ``ticket``, unless a newer render started meanwhile (it reads newer data: a
+    slow render never overwrites a newer one). Returns whether it was stored."""
+    from articles.models import ArticlePage
+
+    now, stamp = timezone.now(), build()
+    with transaction.atomic():
+        stored = [ArticlePage.objects.filter(article_id=pk, language=language, ticket=ticket)
+                  .update(html=html, card=card, build=stamp, rendered_at=now)
+                  for language, (html, card) in pages.items()]
+        if not all(stored):
+            transaction.set_rollback(True)  # both scripts or neither
+            return False
+    return True
 
 
 def _holders(ids: Iterable[int]) -> set[int]:

@@ -271,3 +271,28 @@ def test_a_list_mixes_stored_and_live_cards_in_order(client, story, django_asser
     assert html == live(client, reverse("articles:home"))
     titles = re.findall(r'<h2 class="card-title"><a href="[^"]+">([^<]+)</a>', html)
     assert titles == ["比特幣閃電網路擴容方案上線", "比特幣閃電網路節點創新高"]
+
+
+def test_a_slow_render_never_overwrites_a_newer_one(story):
+    article = story["article"]
+    slow = prerender._take_ticket(article.pk)  # started first, still rendering...
+    fast = prerender._take_ticket(article.pk)  # ...when a later change's render starts (it reads newer data)
+    assert fast > slow
+    assert prerender._store(article.pk, fast, {"zh-hant": ("新頁", "新卡"), "zh-hans": ("新页", "新卡")})
+    assert not prerender._store(article.pk, slow, {"zh-hant": ("舊頁", "舊卡"), "zh-hans": ("旧页", "旧卡")})
+    assert sorted(ArticlePage.objects.filter(article=article).values_list("html", flat=True)) == ["新頁", "新页"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pages_are_rendered_outside_any_transaction(monkeypatch):
+    """A render takes milliseconds of template work: it must not hold SQLite's write lock or the article's row
+    (share clicks update it) meanwhile."""
+    from django.db import connection
+
+    inside = []
+    real = prerender.render
+    monkeypatch.setattr(prerender, "render", lambda article, related, language: (
+        inside.append(connection.in_atomic_block), real(article, related, language))[1])
+    services.article_publish(article=ArticleFactory(source=SourceFactory(reprint_permission="public")))
+    assert inside == [False, False]
+    assert ArticlePage.objects.exclude(html="").count() == 2
