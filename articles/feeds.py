@@ -112,17 +112,26 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
     subtitle = LatestArticlesFeed.description
 
 
-class TagFeed(LatestArticlesFeed):
-    def get_object(self, request, slug: str) -> Tag:
-        tag = get_object_or_404(Tag, slug=slug)
-        _about.set(tag)
-        return tag
+class _AboutFeed(LatestArticlesFeed):
+    """The latest articles with one tag or from one source (``model``), found by slug."""
+
+    model: type[Tag] | type[Source]
+    dep: str
+
+    def get_object(self, request, slug: str) -> Tag | Source:
+        obj = get_object_or_404(self.model, slug=slug)
+        _about.set(obj)
+        return obj
 
     def deps(self, slug: str) -> str:
-        return f"tag:{_about.get().pk}"
+        return f"{self.dep}:{_about.get().pk}"
 
-    def title(self, obj: Tag) -> str:
+    def title(self, obj: Tag | Source) -> str:
         return f"{settings.SITE_NAME}：{obj.localized_name(get_language())}"
+
+
+class TagFeed(_AboutFeed):
+    model, dep = Tag, "tag"
 
     def items(self, obj: Tag):
         return list(selectors.article_list_for_tag(tag=obj)[: settings.FEED_ITEMS])
@@ -133,17 +142,8 @@ class TagAtomFeed(TagFeed):
     subtitle = LatestArticlesFeed.description
 
 
-class SourceFeed(LatestArticlesFeed):
-    def get_object(self, request, slug: str) -> Source:
-        source = get_object_or_404(Source, slug=slug)
-        _about.set(source)
-        return source
-
-    def deps(self, slug: str) -> str:
-        return f"source:{_about.get().pk}"
-
-    def title(self, obj: Source) -> str:
-        return f"{settings.SITE_NAME}：{obj.localized_name(get_language())}"
+class SourceFeed(_AboutFeed):
+    model, dep = Source, "source"
 
     def items(self, obj: Source):
         return list(selectors.article_list_for_source(source=obj)[: settings.FEED_ITEMS])
