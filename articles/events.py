@@ -20,6 +20,13 @@ class ArticleChange:
     # What the article showed before the write, so the pages that listed it then are refreshed too.
     old_tag_ids: frozenset[int] = field(default_factory=frozenset)
     old_source_ids: frozenset[int] = field(default_factory=frozenset)
+    # What its card in other articles' related lists showed (CARD_FIELDS), or None when not known.
+    old_card: tuple | None = None
+
+
+# What an article's entry in another article's related list shows: only a change to one of these (or to whether
+# it is listed) makes the pages listing it render again.
+CARD_FIELDS = ("title_hant", "title_hans", "featured_image_id", "source_id", "publish_at", "listed_at")
 
 
 HANDLERS: list[str] = [

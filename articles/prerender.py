@@ -280,9 +280,15 @@ def on_article_changed(changes) -> None:
     """After-commit handler (see ``articles.events``): the article's own pages, and the pages whose related lists
     show it (its title, picture, source or date may have changed, or it left or entered the public site)."""
     from articles import pagecache
+    from articles.events import CARD_FIELDS
+    from articles.models import Article
 
     ids = {change.article_id for change in changes}
-    holders = _holders(ids) - ids
+    cards_now = {row[0]: row[1:] for row in Article.objects.filter(pk__in=ids).values_list("pk", *CARD_FIELDS)}
+    # A body or summary edit changes nothing the lists holding the article show: they stay as they are.
+    moved = {change.article_id for change in changes
+             if change.old_card is None or change.old_card != cards_now.get(change.article_id)}
+    holders = _holders(moved) - ids
     refresh(ids)  # their cached copies go in the page cache's own handler, which runs next
     if holders:
         _refresh_newest(holders)

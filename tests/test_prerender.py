@@ -296,3 +296,22 @@ def test_pages_are_rendered_outside_any_transaction(monkeypatch):
     services.article_publish(article=ArticleFactory(source=SourceFactory(reprint_permission="public")))
     assert inside == [False, False]
     assert ArticlePage.objects.exclude(html="").count() == 2
+
+
+def test_a_body_edit_renders_its_own_pages_but_not_the_lists_that_hold_it(story, monkeypatch,
+                                                                         django_capture_on_commit_callbacks):
+    article, neighbour = story["article"], story["neighbour"]
+    assert RelatedArticle.objects.filter(article=article, related=neighbour).exists()
+    rendered = []
+    real = prerender.render
+    monkeypatch.setattr(prerender, "render", lambda item, related, language: (
+        rendered.append(item.pk), real(item, related, language))[1])
+    with django_capture_on_commit_callbacks(execute=True):
+        neighbour.body = "<p>更正一個錯字。</p>"
+        services.article_save(article=neighbour)
+    assert set(rendered) == {neighbour.pk}  # its entry in the article's related list looks the same
+    rendered.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        neighbour.title = "比特幣閃電網路節點再創新高"
+        services.article_save(article=neighbour)
+    assert article.pk in rendered  # its new title shows in the article's related list

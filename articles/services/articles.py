@@ -69,15 +69,18 @@ def _check_publishable(article: Article) -> None:
 
 
 def _before(article: Article) -> events.ArticleChange | None:
-    """The tags and source the stored article has now (before this write), for the after-commit handlers."""
+    """The tags, source and related-list card the stored article has now (before this write), for the
+    after-commit handlers."""
     if article.pk is None:
         return None
-    old_source = Article.objects.filter(pk=article.pk).values_list("source_id", flat=True).first()
+    old_card = Article.objects.filter(pk=article.pk).values_list(*events.CARD_FIELDS).first()
+    old_source = old_card[events.CARD_FIELDS.index("source_id")] if old_card else None
     old_tags = TaggedArticle.objects.filter(content_object_id=article.pk).values_list("tag_id", flat=True)
     return events.ArticleChange(
         article_id=article.pk,
         old_tag_ids=frozenset(old_tags),
         old_source_ids=frozenset([old_source] if old_source else []),
+        old_card=old_card,
     )
 
 
