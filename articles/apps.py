@@ -1,15 +1,13 @@
 from django.apps import AppConfig
-from django.db.models.signals import pre_delete
 
 
 class ArticlesConfig(AppConfig):
     name = "articles"
+    verbose_name = "新聞室"
 
     def ready(self) -> None:
-        from articles import prerender
-        from articles.models import Article, Image, Source, Tag
+        from articles import chinese, subscribers
+        from articles.models import GlossaryTerm
 
-        # Deletes come straight from the admin and from cascades, not through services: the stored pages that
-        # show what was deleted are rendered again after the deletion commits (see articles.prerender).
-        for model in (Article, Tag, Image, Source):
-            pre_delete.connect(prerender.before_delete, sender=model, dispatch_uid=f"prerender-{model.__name__}")
+        chinese.set_glossary_provider(GlossaryTerm.active_terms)
+        subscribers.connect()

@@ -9,8 +9,8 @@ longest-phrase matching applies them only to whole phrases and a longer dictiona
 * the site glossary (``GlossaryTerm`` rows, managed by editors in the admin).
 
 The config is generated at run time with absolute dictionary paths. One converter pair per
-process, rebuilt only when the glossary version stamp in the shared cache changes, so every
-worker picks up a glossary edit without a restart.
+process per glossary, looked up by the glossary as read from the database at each conversion, so every
+worker picks up a glossary edit at once, without a stamp or a restart.
 
 Bodies are HTML: only text nodes are converted; tags, attributes, URLs and the contents of
 ``<code>``/``<pre>`` come out byte-identical.
@@ -18,14 +18,14 @@ Bodies are HTML: only text nodes are converted; tags, attributes, URLs and the c
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import functools
 import json
 import re
 import tempfile
 import threading
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,8 +36,6 @@ HANS = "zh-hans"
 
 OPENCC_DATA = Path(opencc.__file__).resolve().parent / "clib" / "share" / "opencc"
 HOUSE_FILE = Path(__file__).resolve().parent / "dictionaries" / "house.tsv"
-GLOSSARY_VERSION_KEY = "chinese:glossary-version"
-VERSION_CHECK_SECONDS = 1.0
 
 # A tag, with quoted attribute values that may themselves contain ">"; comments too.
 _TAG_RE = re.compile(r"""<!--.*?-->|<(?:[^>"']|"[^"]*"|'[^']*')*>""", re.DOTALL)
@@ -154,66 +152,74 @@ def _build(glossary: Iterable[Term], folder: Path) -> tuple[opencc.OpenCC, openc
 
 
 class _Converters:
-    """The process's converter pair, rebuilt when the glossary version changes."""
+    """The process's converter pairs, one per glossary it has met (a few at most), keyed by the glossary itself.
+
+    The glossary is read from the database each time a conversion asks for it (``glossary_provider``), so every
+    worker, command and task converts with the glossary as it is at that moment: there is no stamp to miss, no
+    window in which a worker still uses an old one, and nothing kept in one worker's memory decides what is current.
+    """
+
+    KEEP = 4
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._version: str | None = None
-        self._checked = 0.0
-        self._pair: tuple[opencc.OpenCC, opencc.OpenCC] | None = None
+        self._pairs: dict[tuple[Term, ...], tuple[opencc.OpenCC, opencc.OpenCC]] = {}
 
     def get(self) -> tuple[opencc.OpenCC, opencc.OpenCC]:
-        now = time.monotonic()
-        if self._pair is not None and now - self._checked < VERSION_CHECK_SECONDS:
-            return self._pair
-        version = glossary_version()
+        glossary = getattr(_snapshot, "terms", None)
+        if glossary is None:
+            glossary = _sorted_terms(glossary_provider())
+        pair = self._pairs.get(glossary)
+        if pair is not None:
+            return pair
         with self._lock:
-            self._checked = now
-            if self._pair is None or version != self._version:
+            if glossary not in self._pairs:
                 with tempfile.TemporaryDirectory(prefix="newsroom-opencc-") as folder:
-                    self._pair = _build(active_glossary(), Path(folder))
-                self._version = version
-            return self._pair
+                    pair = _build(glossary, Path(folder))
+                while len(self._pairs) >= self.KEEP:
+                    self._pairs.pop(next(iter(self._pairs)))
+                self._pairs[glossary] = pair
+            return self._pairs[glossary]
 
     def reset(self) -> None:
         with self._lock:
-            self._pair, self._version, self._checked = None, None, 0.0
+            self._pairs.clear()
 
 
 _converters = _Converters()
+_snapshot = threading.local()
 
 
-def active_glossary() -> list[Term]:
-    from articles.models import GlossaryTerm  # the models import this module
+def _sorted_terms(terms: Iterable[Term]) -> tuple[Term, ...]:
+    return tuple(sorted(set(terms), key=lambda t: (t.simplified, t.traditional, t.reverse, t.note)))
 
+
+@contextlib.contextmanager
+def one_glossary() -> Iterator[None]:
+    """Convert everything inside with the glossary as read once at the start (one query for a whole article or page,
+    and one glossary for all of its fields)."""
+    if getattr(_snapshot, "terms", None) is not None:
+        yield
+        return
+    _snapshot.terms = _sorted_terms(glossary_provider())
     try:
-        rows = list(GlossaryTerm.objects.filter(active=True).values_list("simplified", "traditional"))
-    except Exception:  # noqa: BLE001 - before migrations (or without a database) there is no glossary
-        return []
-    return [Term(s, t) for s, t in rows if term_problem(s, t) is None]
+        yield
+    finally:
+        _snapshot.terms = None
 
 
-def glossary_version() -> str:
-    """The stamp every worker compares with its own; changed by ``glossary_changed``."""
-    from django.core.cache import cache
-
-    try:
-        version = cache.get(GLOSSARY_VERSION_KEY)
-    except Exception:  # noqa: BLE001 - a cache outage must not stop saving articles
-        return "unknown"
-    if version is None:
-        version = str(time.time_ns())
-        cache.add(GLOSSARY_VERSION_KEY, version, timeout=None)
-        version = cache.get(GLOSSARY_VERSION_KEY) or version
-    return version
+def _no_glossary() -> tuple[Term, ...]:
+    return ()
 
 
-def glossary_changed() -> None:
-    """Tell every worker to rebuild its converters (call after a glossary edit commits)."""
-    from django.core.cache import cache
+# Returns the site glossary's active, safe terms. This module knows no database: the app connects the provider that
+# reads the ``GlossaryTerm`` rows (``articles.apps``); until then (and in pure uses) conversion has no glossary.
+glossary_provider: Callable[[], Iterable[Term]] = _no_glossary
 
-    cache.set(GLOSSARY_VERSION_KEY, str(time.time_ns()), timeout=None)
-    _converters.reset()
+
+def set_glossary_provider(provider: Callable[[], Iterable[Term]]) -> None:
+    global glossary_provider
+    glossary_provider = provider
 
 
 # --- conversion ------------------------------------------------------------------

@@ -1,55 +1,84 @@
-"""What runs after an article's public face changes: published, edited, unpublished, re-tagged.
+"""What changed, said once by the code that changed it; what follows is up to the subscribers.
 
-Services call ``article_changed`` inside their transaction; the handlers run once it commits,
-so readers never see work done for a write that was rolled back. The handlers are listed here,
-explicitly, in the order they run.
+A write (a service, an admin delete, a cascade) calls ``record(articles=…, tags=…, sources=…, images=…, related=…)``
+inside its transaction. Two signals carry it, and this module imports none of their receivers (they are connected
+in ``AppConfig.ready``, so the dependency points from the subscribers to here, never back):
+
+* ``in_transaction`` — sent at once, inside the writer's transaction: what must commit or roll back with the write
+  (marking the stored pages that show it as outdated) subscribes here;
+* ``committed`` — sent once per transaction after it commits, with everything the transaction recorded merged into
+  one ``Changed``: dropping cached pages, queueing renders and related-list refreshes subscribe here. A write that
+  rolls back sends nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
 
 from django.db import transaction
-from django.utils.module_loading import import_string
+from django.dispatch import Signal
+
+in_transaction = Signal()
+committed = Signal()
 
 
 @dataclass(frozen=True)
-class ArticleChange:
-    article_id: int
-    # What the article showed before the write, so the pages that listed it then are refreshed too.
-    old_tag_ids: frozenset[int] = field(default_factory=frozenset)
-    old_source_ids: frozenset[int] = field(default_factory=frozenset)
-    # What its card in other articles' related lists showed (CARD_FIELDS), or None when not known.
-    old_card: tuple | None = None
+class Changed:
+    """Ids of what changed, by kind. ``related``: articles whose related list changed (not the articles in it)."""
+
+    articles: frozenset[int] = field(default_factory=frozenset)
+    tags: frozenset[int] = field(default_factory=frozenset)
+    sources: frozenset[int] = field(default_factory=frozenset)
+    images: frozenset[int] = field(default_factory=frozenset)
+    related: frozenset[int] = field(default_factory=frozenset)
+
+    def __or__(self, other: Changed) -> Changed:
+        return Changed(**{f.name: getattr(self, f.name) | getattr(other, f.name) for f in fields(self)})
+
+    def __bool__(self) -> bool:
+        return any(getattr(self, f.name) for f in fields(self))
 
 
-# What an article's entry in another article's related list shows: only a change to one of these (or to whether
-# it is listed) makes the pages listing it render again.
-CARD_FIELDS = ("title_hant", "title_hans", "featured_image_id", "source_id", "publish_at", "listed_at")
+class _Batch:
+    """What one transaction has recorded so far; sent when it commits."""
+
+    def __init__(self, savepoints: frozenset) -> None:
+        self.change = Changed()
+        self.sent = False
+        self.savepoints = savepoints  # open when it was started: it belongs to the block they delimit
+
+    def send(self) -> None:
+        self.sent = True
+        committed.send(sender=Changed, change=self.change)
 
 
-HANDLERS: list[str] = [
-    # "dotted.path.to.handler" taking a list[ArticleChange]
-    "articles.related.refresh_for_changes",  # re-renders (and un-caches) the other articles whose lists changed
-    # The article's own pages are stored anew before the cached copies go: a reader who misses the cache
-    # in between gets the new page, never caches the old one.
-    "articles.prerender.on_article_changed",
-    "articles.pagecache.on_article_changed",
-]
+def _open_batch(using: str | None) -> _Batch | None:
+    """The batch of the transaction in progress, or None outside one (autocommit: the write has committed)."""
+    connection = transaction.get_connection(using)
+    if not connection.in_atomic_block:
+        return None
+    batch = getattr(connection, "_newsroom_batch", None)
+    # A batch belongs to the transaction whose commit hooks still hold its send(); after a commit or rollback the
+    # hooks are gone and the next transaction starts a batch of its own. (Inside an outer block that never commits,
+    # as in tests, each savepoint-delimited write gets its own.)
+    if (batch is None or batch.sent or not batch.savepoints <= set(connection.savepoint_ids)
+            or not any(hook == batch.send for _sids, hook, _robust in connection.run_on_commit)):
+        batch = _Batch(frozenset(connection.savepoint_ids))
+        connection._newsroom_batch = batch
+        transaction.on_commit(batch.send, using=using)
+    return batch
 
 
-def _run(changes: list[ArticleChange]) -> None:
-    from articles import prerender
-
-    with prerender.deferred():  # the handlers name overlapping pages: each is rendered once, at the end
-        for path in HANDLERS:
-            handler: Callable[[list[ArticleChange]], None] = import_string(path)
-            handler(changes)
-
-
-def article_changed(changes: Iterable[ArticleChange]) -> None:
-    """Schedule the handlers for after the current transaction commits."""
-    changes = list(changes)
-    if changes:
-        transaction.on_commit(lambda: _run(changes))
+def record(*, articles: Iterable[int] = (), tags: Iterable[int] = (), sources: Iterable[int] = (),
+           images: Iterable[int] = (), related: Iterable[int] = (), using: str | None = None) -> None:
+    """Say what this write changed; call it inside the write's transaction."""
+    change = Changed(frozenset(articles), frozenset(tags), frozenset(sources), frozenset(images), frozenset(related))
+    if not change:
+        return
+    in_transaction.send(sender=Changed, change=change)
+    batch = _open_batch(using)
+    if batch is None:
+        committed.send(sender=Changed, change=change)
+    else:
+        batch.change = batch.change | change

@@ -11,20 +11,17 @@ from django.template.loader import render_to_string
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import get_language
 
-from articles import pagecache, selectors
+from articles import selectors
+from articles.caching import pagecache
 from articles.context_processors import _site_name
 from articles.models import Article, Source, Tag
 
 # The request being answered, for absolute image URLs inside item bodies (feed objects are shared).
 _request: contextvars.ContextVar = contextvars.ContextVar("feed_request")
-# The tag or source a feed is about, as get_object found it, for the page cache's dependency (no second lookup).
-_about: contextvars.ContextVar = contextvars.ContextVar("feed_about")
 
 
 class CachedFeedMixin:
     """Feeds are public pages too: cacheable, and dropped when an article they list changes."""
-
-    deps_prefix = "list:home"
 
     def __call__(self, request, *args, **kwargs):
         token = _request.set(request)
@@ -33,10 +30,9 @@ class CachedFeedMixin:
         finally:
             _request.reset(token)
         response["Cache-Control"] = f"public, max-age={settings.PAGE_MAX_AGE}"
-        return pagecache.cacheable(response, [self.deps(*args, **kwargs)])
-
-    def deps(self, *args, **kwargs) -> str:
-        return "list:home"
+        # Every list (feeds included) depends on list:all, which every article, tag, source and picture change
+        # stamps: what a feed shows can never outlive an edit (articles.caching.freshness).
+        return pagecache.cacheable(response, ["list:all"])
 
 
 class LatestArticlesFeed(CachedFeedMixin, Feed):
@@ -116,22 +112,16 @@ class _AboutFeed(LatestArticlesFeed):
     """The latest articles with one tag or from one source (``model``), found by slug."""
 
     model: type[Tag] | type[Source]
-    dep: str
 
     def get_object(self, request, slug: str) -> Tag | Source:
-        obj = get_object_or_404(self.model, slug=slug)
-        _about.set(obj)
-        return obj
-
-    def deps(self, slug: str) -> str:
-        return f"{self.dep}:{_about.get().pk}"
+        return get_object_or_404(self.model, slug=slug)
 
     def title(self, obj: Tag | Source) -> str:
         return f"{settings.SITE_NAME}：{obj.localized_name(get_language())}"
 
 
 class TagFeed(_AboutFeed):
-    model, dep = Tag, "tag"
+    model = Tag
 
     def items(self, obj: Tag):
         return list(selectors.article_list_for_tag(tag=obj)[: settings.FEED_ITEMS])
@@ -143,7 +133,7 @@ class TagAtomFeed(TagFeed):
 
 
 class SourceFeed(_AboutFeed):
-    model, dep = Source, "source"
+    model = Source
 
     def items(self, obj: Source):
         return list(selectors.article_list_for_source(source=obj)[: settings.FEED_ITEMS])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.db import models
+from django.db import DatabaseError, models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -260,6 +260,9 @@ class Article(models.Model):
     # number is refused instead of silently overwriting a colleague's edit.
     version = models.PositiveIntegerField("版本", default=0, editable=False,
                                           help_text="每次儲存加一；用來偵測兩位編輯同時修改同一篇文章。")
+    # Raised, inside the writing transaction, by every write that changes what the article's page or card shows
+    # (the article, its tags, sources, picture or related list): a stored page of another number is never served.
+    page_version = models.PositiveBigIntegerField(default=1, editable=False)
 
     # Both script variants, derived when the article is saved, never on a reader's request.
     title_hant = models.CharField(max_length=300, blank=True, editable=False)
@@ -279,6 +282,7 @@ class Article(models.Model):
                                    on_delete=models.SET_NULL, related_name="+", editable=False)
 
     objects = ArticleQuerySet.as_manager()
+    ATOMIC_COUNTERS = frozenset({"share_total", "page_version"})
 
     class Meta:
         verbose_name = "文章"
@@ -313,8 +317,14 @@ class Article(models.Model):
             self.slug = slugify(self.title, allow_unicode=True)[:200].strip("-") or "article"
         if self.slug in RESERVED_SLUGS:  # /articles/<id>/share/ is the share endpoint
             self.slug = f"{self.slug}-{self.language}"
-        self.derive_variants()
-        if "update_fields" in kwargs and kwargs["update_fields"] is not None:
+        with chinese.one_glossary():
+            self.derive_variants()
+        if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:
+            # Counters are written only by atomic F() updates (share clicks; page_version, raised by every write
+            # that changes what the page shows): a save from a copy read earlier must not put an old value back.
+            kwargs["update_fields"] = [field.name for field in self._meta.concrete_fields
+                                       if not field.primary_key and field.name not in self.ATOMIC_COUNTERS]
+        elif "update_fields" in kwargs and kwargs["update_fields"] is not None:
             kwargs["update_fields"] = set(kwargs["update_fields"]) | {
                 "listed_at", "body", "slug", "title_hant", "title_hans", "summary_hant", "summary_hans",
                 "body_hant", "body_hans", "copyright_hant", "copyright_hans",
@@ -386,6 +396,15 @@ class GlossaryTerm(models.Model):
     def as_term(self) -> chinese.Term:
         return chinese.Term(self.simplified, self.traditional)
 
+    @classmethod
+    def active_terms(cls) -> list[chinese.Term]:
+        """The glossary every conversion uses (``chinese.glossary_provider``): active terms that are safe."""
+        try:
+            rows = list(cls.objects.filter(active=True).values_list("simplified", "traditional"))
+        except DatabaseError:  # before migrations there is no glossary
+            return []
+        return [chinese.Term(s, t) for s, t in rows if chinese.term_problem(s, t) is None]
+
 
 class ShareCount(models.Model):
     """Share clicks for one article on one network on one day; incremented in the database, never in Python."""
@@ -446,7 +465,7 @@ class Rendition(models.Model):
 
 class ArticlePage(models.Model):
     """An article's public page in one script, rendered when the article (or what it shows) changed, so a
-    reader's request does not render it (see ``articles.prerender``)."""
+    reader's request does not render it (see ``articles.caching.stored``)."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="pages")
     language = models.CharField(max_length=10, choices=SCRIPTS)
@@ -454,8 +473,9 @@ class ArticlePage(models.Model):
     card = models.TextField(blank=True, default="", help_text="Its card in the lists (home, tag and source pages).")
     build = models.CharField(max_length=32, help_text="The templates and static files it was rendered with.")
     rendered_at = models.DateTimeField()
-    # Taken (+1) when a render of the article's pages starts; only the render holding the highest stores.
-    ticket = models.PositiveBigIntegerField(default=0)
+    # The article's page_version this was rendered from: served only while the two are equal.
+    version = models.PositiveBigIntegerField(default=0)
+    deps = models.TextField(blank=True, default="", help_text="What the page shows, as page-cache dependencies.")
 
     class Meta:
         verbose_name = "預先產生的頁面"

@@ -1,4 +1,5 @@
-"""Fixed-window rate limits in the shared cache (Redis in production, so every worker sees them).
+"""Fixed-window rate limits in the shared cache: Redis, or without it the file cache every local worker shares
+(``newsroom.cache``); both count atomically, so several workers together admit exactly ``limit`` hits a window.
 
 When the cache is unreachable the limits fail OPEN: readers keep sharing and editors keep logging in,
 and a warning is logged. An outage must not take the site down with it; the cost is that abuse goes
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -39,15 +41,20 @@ def _is_trusted(address: str, trusted: list[str]) -> bool:
     return any(ip in ipaddress.ip_network(net, strict=False) for net in trusted)
 
 
+def _window_key(key: str, window: int) -> str:
+    # The window's number is part of the key: a count never outlives its window, whatever the backend's expiry.
+    return f"ratelimit:{key}:{int(time.time()) // window}"
+
+
 def allow(key: str, *, limit: int, window: int) -> bool:
     """Count one hit on ``key``; False once it has had ``limit`` hits in the current window."""
-    cache_key = f"ratelimit:{key}"
+    cache_key = _window_key(key, window)
     try:
-        cache.add(cache_key, 0, timeout=window)
+        cache.add(cache_key, 0, timeout=window * 2)
         try:
             hits = cache.incr(cache_key)
         except ValueError:  # expired between add and incr
-            cache.add(cache_key, 1, timeout=window)
+            cache.add(cache_key, 1, timeout=window * 2)
             hits = 1
     except Exception as exc:  # noqa: BLE001 - any backend's connection error; see the module docstring
         logger.warning("Rate limit cache unavailable; allowing %s: %s", key.split(":", 1)[0], exc)
@@ -55,10 +62,10 @@ def allow(key: str, *, limit: int, window: int) -> bool:
     return hits <= limit
 
 
-def hits(key: str) -> int:
+def hits(key: str, *, window: int) -> int:
     """How many hits ``key`` has had in the current window, without counting one (0 if the cache is down)."""
     try:
-        return int(cache.get(f"ratelimit:{key}") or 0)
+        return int(cache.get(_window_key(key, window)) or 0)
     except Exception as exc:  # noqa: BLE001 - fail open, as ``allow`` does
         logger.warning("Rate limit cache unavailable; not checking %s: %s", key.split(":", 1)[0], exc)
         return 0

@@ -40,7 +40,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
-from articles import events, pagecache, prerender
+from articles import events, jobs
 from articles.models import Article, RelatedArticle, TaggedArticle
 
 logger = logging.getLogger(__name__)
@@ -384,7 +384,7 @@ def _store(ranked: dict[int, list[Scored]]) -> dict[int, Refreshed]:
                 ignore_conflicts=True,
             )
             # The stored and cached pages of those articles show the old list.
-            transaction.on_commit(lambda: _pages_changed(changed))
+            events.record(related=changed)
     return {pk: Refreshed(kept[pk], pk in set(changed)) for pk in ids}
 
 
@@ -399,7 +399,6 @@ def refresh_article(article_id: int) -> list[Scored]:
     return refreshed.rows if refreshed is not None else []
 
 
-@prerender.deferred()
 def rebuild(
     *,
     article_ids: Iterable[int] | None = None,
@@ -444,13 +443,6 @@ def _safely(function: Callable, *args):
 
 def _refresh_one(article_id: int) -> Refreshed:
     return refresh_articles([article_id]).get(article_id, Refreshed([], False))
-
-
-def _pages_changed(owners: Collection[int]) -> None:
-    """Articles whose related list changed: store their pages anew, then drop the cached copies."""
-    owners = list(owners)
-    prerender.refresh(owners)
-    pagecache.invalidate(f"article:{owner}" for owner in owners)
 
 
 def _short_lists(owners: Collection[int]) -> set[int]:
@@ -503,7 +495,7 @@ def _rescore_in_lists(article_id: int, owners: Collection[int]) -> set[int]:
     with transaction.atomic():
         RelatedArticle.objects.filter(pk__in=deleted).delete()
         RelatedArticle.objects.bulk_update(updated, ["score", "position"])
-        transaction.on_commit(lambda: _pages_changed(touched))
+        events.record(related=touched)
     return _short_lists(touched)
 
 
@@ -539,18 +531,10 @@ def _lists_to_enter(article_id: int, ranked: list[Scored]) -> set[int]:
     }
 
 
-def refresh_for_changes(changes: list[events.ArticleChange]) -> None:
-    """After-commit handler: refresh the changed articles' lists and the lists they leave, change or enter."""
-    old_tags: dict[int, frozenset[int]] = {}
-    for change in changes:
-        old_tags.setdefault(change.article_id, change.old_tag_ids)
-    ids = set(old_tags)
+def refresh_for_articles(article_ids: Collection[int]) -> None:
+    """After articles changed: refresh their lists and the lists they leave, change or enter."""
+    ids = set(article_ids)
     public = set(Article.objects.published().filter(pk__in=ids).values_list("pk", flat=True))
-    tags_now: dict[int, set[int]] = defaultdict(set)
-    for article_id, tag_id in TaggedArticle.objects.filter(content_object_id__in=ids).values_list(
-        "content_object_id", "tag_id"
-    ):
-        tags_now[article_id].add(tag_id)
     listers: dict[int, set[int]] = defaultdict(set)
     for owner, related_id in RelatedArticle.objects.filter(kind=COMPUTED, related_id__in=ids).values_list(
         "article_id", "related_id"
@@ -562,8 +546,9 @@ def refresh_for_changes(changes: list[events.ArticleChange]) -> None:
     if gone:
         # Off the public site means out of every list now, whatever becomes of the refreshes below.
         holding = {owner for article_id in gone for owner in listers[article_id]}
-        RelatedArticle.objects.filter(kind=COMPUTED, related_id__in=gone).delete()
-        _pages_changed(holding)
+        with transaction.atomic():
+            RelatedArticle.objects.filter(kind=COMPUTED, related_id__in=gone).delete()
+            events.record(related=holding)
         follow_up |= _short_lists(holding)
 
     for article_id in sorted(ids):
@@ -572,9 +557,27 @@ def refresh_for_changes(changes: list[events.ArticleChange]) -> None:
             continue
         # Its tags, title, summary or date changed when its own scores did (every text overlap depends on
         # its own number of terms).
-        retagged = bool(old_tags[article_id]) and old_tags[article_id] != tags_now[article_id]
-        if refreshed.changed or retagged:
+        if refreshed.changed:
             follow_up |= _safely(_rescore_in_lists, article_id, listers[article_id]) or set()
         follow_up |= _safely(_lists_to_enter, article_id, refreshed.rows) or set()
     for article_id in sorted(follow_up - ids):
         _safely(_refresh_one, article_id)
+
+
+# --- in the background ----------------------------------------------------------------------------------------
+
+
+@jobs.task()
+def related_refresh_task(*, article_id: int) -> None:
+    """Refresh one changed article's related list and the lists it leaves, changes or enters."""
+    refresh_for_articles([article_id])
+
+
+def _queue_refresh(sender, change: events.Changed, **kwargs) -> None:
+    """``events.committed``: each changed article's lists, refreshed in the background (one pending job each)."""
+    for pk in sorted(change.articles):
+        jobs.enqueue(related_refresh_task, key=f"related:{pk}", article_id=pk)
+
+
+def connect() -> None:
+    events.committed.connect(_queue_refresh, dispatch_uid="related-refresh")

@@ -106,7 +106,8 @@ def admin_login(request: HttpRequest, extra_context: dict | None = None) -> Http
     per_user_key, per_ip_key = _login_keys(request)
     limit, window = settings.ADMIN_LOGIN_RATE_LIMIT
     ip_limit = settings.ADMIN_LOGIN_IP_RATE_LIMIT
-    if ratelimit.hits(per_user_key) >= limit or ratelimit.hits(per_ip_key) >= ip_limit:
+    if (ratelimit.hits(per_user_key, window=window) >= limit
+            or ratelimit.hits(per_ip_key, window=window) >= ip_limit):
         return _too_many_attempts(window)
     response = admin.site.login(request, extra_context)
     # The admin redirects on success and re-renders the form (200) on a wrong password.

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection, models
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from articles import chinese, search
@@ -67,11 +67,12 @@ def _for_page(articles: QuerySet) -> QuerySet:
 
 def article_cards_page(*, articles: QuerySet[Article], page: str | None, language: str) -> Page:
     """A page of a public list (``articles``: one of the ``article_list_*`` querysets), each article with its stored
-    card (``articles.prerender``) in ``stored_card``: one query when every card is stored. Articles without one
+    card (``articles.caching.stored``) in ``stored_card``: one query when every card is stored. Articles without one
     (not rendered yet, or by an older build) are fetched whole, with their tags and pictures, to render live."""
-    from articles import prerender
+    from articles.caching import stored
 
-    card = ArticlePage.objects.filter(article=OuterRef("pk"), language=language, build=prerender.build())
+    card = ArticlePage.objects.filter(article=OuterRef("pk"), language=language, build=stored.build(),
+                                      version=OuterRef("page_version"))
     light = (articles.prefetch_related(None).select_related(None).defer("body", "body_hant", "body_hans")
              .annotate(stored_card=Subquery(card.values("card")[:1])))
     result = paginate(light, page)
@@ -94,8 +95,10 @@ def article_get_listed(*, pk: int) -> Article | None:
 
 
 def _stored_page_queryset(*, pk: int, language: str, build: str, now: datetime.datetime) -> QuerySet:
-    return (Article.objects.published(now=now).filter(pk=pk, pages__language=language, pages__build=build)
-            .order_by().values_list("slug", "share_total", "pages__html")[:1])
+    # Only a page rendered from the article's current page_version, by this build (articles.caching.stored).
+    return (Article.objects.published(now=now)
+            .filter(pk=pk, pages__language=language, pages__build=build, pages__version=F("page_version"))
+            .order_by().values_list("slug", "share_total", "pages__html", "pages__deps")[:1])
 
 
 _PROBE = {"pk": -7_294_561, "language": "probe-language", "build": "probe-build",
@@ -123,12 +126,12 @@ def _stored_page_sql(vendor: str) -> tuple[str, tuple[str, ...]]:
 
 def article_page_stored(*, pk: int, language: str) -> StoredPage | None:
     """The stored page of a published article in ``language``, if it was rendered by this build."""
-    from articles import prerender
+    from articles.caching import stored
 
     if not 0 < pk < 2**63:  # beyond any database integer: no such article (and SQLite would refuse the value)
         return None
     sql, names = _stored_page_sql(connection.vendor)
-    values = {"pk": pk, "language": language, "build": prerender.build(),
+    values = {"pk": pk, "language": language, "build": stored.build(),
               "now": connection.ops.adapt_datetimefield_value(timezone.now())}
     with connection.cursor() as cursor:
         cursor.execute(sql, [values[name] for name in names])
@@ -136,10 +139,16 @@ def article_page_stored(*, pk: int, language: str) -> StoredPage | None:
     return StoredPage(*row) if row else None
 
 
+def article_page_version(*, pk: int) -> int | None:
+    """The ``page_version`` of a listed (published or scheduled) article, or None when it is not listed."""
+    return Article.objects.listed().filter(pk=pk).values_list("page_version", flat=True).first()
+
+
 def article_ids_to_render(*, stale_only: bool = True, only: Iterable[int] | None = None,
-                          newest: int | None = None) -> list[int]:
-    """Listed articles whose stored pages are missing or from another build (``stale_only``), newest first."""
-    from articles import prerender
+                          newest: int | None = None, batch: int | None = None) -> list[int]:
+    """Listed articles whose stored pages are missing, outdated or from another build (``stale_only``), newest
+    first; at most ``batch`` of them."""
+    from articles.caching import stored
 
     articles = Article.objects.listed().order_by("-listed_at", "-pk")
     if only:
@@ -147,10 +156,12 @@ def article_ids_to_render(*, stale_only: bool = True, only: Iterable[int] | None
     if newest:  # of the newest N, those that need it (not the newest N that need it, further and further back)
         articles = articles.filter(pk__in=list(articles.values_list("pk", flat=True)[:newest]))
     if stale_only:
-        current = ArticlePage.objects.filter(build=prerender.build()).values("article_id")
-        articles = articles.filter(~Q(pk__in=current.filter(language=chinese.HANT))
-                                   | ~Q(pk__in=current.filter(language=chinese.HANS)))
-    return list(articles.values_list("pk", flat=True))
+        current = ArticlePage.objects.filter(article=OuterRef("pk"), build=stored.build(),
+                                             version=OuterRef("page_version"))
+        articles = articles.filter(~Exists(current.filter(language=chinese.HANT))
+                                   | ~Exists(current.filter(language=chinese.HANS)))
+    ids = articles.values_list("pk", flat=True)
+    return list(ids[:batch] if batch else ids)
 
 
 def article_get_for_preview(*, pk: int) -> Article | None:
@@ -215,6 +226,7 @@ class StoredPage(NamedTuple):
     slug: str
     share_total: int
     html: str
+    deps: str
 
 
 class SearchResults:

@@ -12,9 +12,11 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from articles import chinese, prerender, selectors, sitemaps
+from articles import chinese, selectors, sitemaps
+from articles.caching import stored as stored_pages
+from articles.caching.freshness import article_page_deps
+from articles.caching.pagecache import cacheable
 from articles.models import Source, Tag
-from articles.pagecache import cacheable
 from articles.pagination import paginate
 
 
@@ -35,18 +37,18 @@ def _cards(request: HttpRequest, articles):
 def home(request: HttpRequest) -> HttpResponse:
     page = _cards(request, selectors.article_list_published())
     response = render(request, "articles/home.html", {"page": page})
-    return cacheable(_public(response), ["list:home"])
+    return cacheable(_public(response), ["list:all"])
 
 
 @require_safe
 def article_detail(request: HttpRequest, pk: int, slug: str | None = None) -> HttpResponse:
     stored = selectors.article_page_stored(pk=pk, language=request.LANGUAGE_CODE)
-    if stored is not None:  # rendered when it last changed (articles.prerender): one query
+    if stored is not None:  # rendered from its current version (articles.caching.stored): one query
         if slug != stored.slug:
             return redirect(reverse("articles:detail", kwargs={"pk": pk, "slug": stored.slug}), permanent=True)
-        response = HttpResponse(prerender.serve(request, stored.html, stored.share_total))
-        return cacheable(_public(response), [f"article:{pk}"])
-    # Not stored yet, or stored by an earlier deploy's templates: render it here.
+        response = HttpResponse(stored_pages.serve(request, stored.html, stored.share_total))
+        return cacheable(_public(response), stored.deps.split())
+    # Not stored yet, outdated (its render is queued), or stored by an earlier deploy's templates: render it here.
     article = selectors.article_get_public(pk=pk)
     if article is None:
         raise Http404("沒有這篇文章。")
@@ -54,7 +56,7 @@ def article_detail(request: HttpRequest, pk: int, slug: str | None = None) -> Ht
         return redirect(article, permanent=True)
     related = selectors.article_related_list(article=article)
     response = render(request, "articles/article_detail.html", {"article": article, "related": related})
-    return cacheable(_public(response), [f"article:{article.pk}"])
+    return cacheable(_public(response), article_page_deps(article, related))
 
 
 @never_cache
@@ -75,7 +77,7 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(tag, permanent=True)
     page = _cards(request, selectors.article_list_for_tag(tag=tag))
     response = render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
-    return cacheable(_public(response), [f"tag:{tag.pk}"])
+    return cacheable(_public(response), ["list:all"])
 
 
 @require_safe
@@ -83,18 +85,19 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
     source = get_object_or_404(Source, slug=slug)
     page = _cards(request, selectors.article_list_for_source(source=source))
     response = render(request, "articles/source_detail.html", {"source": source, "page": page})
-    return cacheable(_public(response), [f"source:{source.pk}"])
+    return cacheable(_public(response), ["list:all"])
 
 
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
-    results = selectors.article_search(query=query) if query else None
-    page = _page(request, results) if results is not None else None
-    # The query (not the articles) is converted, so its words can be marked in the reader's script.
-    needles = [chinese.to_script(word, request.LANGUAGE_CODE) for word in query.split()]
+    with chinese.one_glossary():
+        results = selectors.article_search(query=query) if query else None
+        page = _page(request, results) if results is not None else None
+        # The query (not the articles) is converted, so its words can be marked in the reader's script.
+        needles = [chinese.to_script(word, request.LANGUAGE_CODE) for word in query.split()]
     response = render(request, "articles/search.html", {"query": query, "page": page, "needles": needles})
-    return cacheable(_public(response), ["list:home"])
+    return cacheable(_public(response), ["list:all"])
 
 
 @require_safe
@@ -112,21 +115,21 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 @require_safe
 def sitemap_index(request: HttpRequest) -> HttpResponse:
     response = sitemap_views.index(request, sitemaps.SITEMAPS, sitemap_url_name="sitemap_section")
-    return cacheable(_public(response), ["list:home"])
+    return cacheable(_public(response), ["list:all"])
 
 
 @require_safe
 def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
     response = sitemap_views.sitemap(request, sitemaps.SITEMAPS, section=section)
     response.render()
-    return cacheable(_public(response), ["list:home"])
+    return cacheable(_public(response), ["list:all"])
 
 
 @require_safe
 def news_sitemap(request: HttpRequest) -> HttpResponse:
     entries = sitemaps.news_entries(request, sitemaps.NewsSitemap().items())
     response = render(request, "sitemaps/news.xml", {"entries": entries}, content_type="application/xml")
-    return cacheable(_public(response), ["list:home"])
+    return cacheable(_public(response), ["list:all"])
 
 
 @never_cache

@@ -68,7 +68,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First on purpose: a cached page for an anonymous reader costs no more than this. It stores the
     # headers the middleware below added (security headers included) and replays them on a hit.
-    "articles.pagecache.PageCacheMiddleware",
+    "articles.caching.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Inside the page cache, so CSP and Permissions-Policy are stored with a page and replayed on hits.
     "articles.security.SecurityHeadersMiddleware",
@@ -143,11 +143,13 @@ if REDIS_URL:
         }
     }
 else:
+    # No Redis: one host, several workers, a task worker and cron commands. What they must agree on (page-cache
+    # validity, rate limits) lives in files they all share, never in one worker's memory (see newsroom/cache.py).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "newsroom",
-            "OPTIONS": {"MAX_ENTRIES": 10000},
+            "BACKEND": "newsroom.cache.SharedFileCache",
+            "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "50000"))},
         }
     }
 
@@ -259,6 +261,11 @@ PAGE_MAX_AGE = int(os.environ.get("PAGE_MAX_AGE", "60"))
 # Whole pages for anonymous readers stay in the shared cache this long (0 turns the page cache off);
 # publishing, editing and unpublishing drop the affected pages at once, so this only bounds share totals' lag.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+# Clock skew allowed between hosts for page-cache stamps (see articles.caching.pagecache): set it to what NTP
+# guarantees between your app hosts; one host has none.
+PAGE_CACHE_CLOCK_SKEW = float(os.environ.get("PAGE_CACHE_CLOCK_SKEW", "0.005"))
+# How long an edit keeps trying to stamp what it changed while the cache (Redis) does not answer.
+PAGE_CACHE_INVALIDATION_DEADLINE = float(os.environ.get("PAGE_CACHE_INVALIDATION_DEADLINE", "30"))
 # Change on deploys that alter templates (e.g. the release's git hash) to start from an empty page cache.
 PAGE_CACHE_VERSION = os.environ.get("PAGE_CACHE_VERSION", "1")
 TAGGIT_CASE_INSENSITIVE = True

@@ -66,7 +66,6 @@ def glossary(db):
     ]
     for term in terms:
         services.glossary_term_save(term=term)
-    chinese.glossary_changed()
     return terms
 
 
@@ -104,12 +103,13 @@ def test_a_glossary_edit_reaches_the_converter_after_commit():
     assert chinese.to_hant("链游玩家") != "鏈遊戲玩家"
 
 
-def test_other_workers_see_the_new_version_stamp(db):
-    from django.core.cache import cache
-
-    before = chinese.glossary_version()
-    chinese.glossary_changed()
-    assert cache.get(chinese.GLOSSARY_VERSION_KEY) != before
+def test_a_glossary_edit_applies_to_the_very_next_conversion_in_every_process(db):
+    """No stamp and no check interval: six saves in a row after adding a term all convert with it."""
+    assert chinese.to_hant("链游") != "鏈遊戲"
+    GlossaryTerm.objects.create(simplified="链游", traditional="鏈遊戲")  # written by another process, say
+    assert [chinese.to_hant("链游玩家") for _ in range(6)] == ["鏈遊戲玩家"] * 6
+    GlossaryTerm.objects.filter(simplified="链游").update(active=False)  # even a bare queryset update
+    assert chinese.to_hant("链游玩家") != "鏈遊戲玩家"
 
 
 @pytest.mark.django_db

@@ -7,10 +7,12 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from articles import prerender, selectors, services
+from articles import selectors, services
+from articles.caching import stored as prerender
 from articles.models import Article, ArticlePage, RelatedArticle
 from tests.factories import ArticleFactory, SourceFactory, make_image
 from tests.stored_pages import live, url_in
@@ -165,21 +167,21 @@ def test_editing_a_tag_source_or_picture_renders_the_pages_that_show_it(client, 
     assert "閃電支付通道" in html and "鏈聞日報" in html and "（編輯修正）" in html
 
 
-def test_beyond_the_sync_limit_pages_are_dropped_and_served_live(client, settings, monkeypatch,
-                                                                 django_capture_on_commit_callbacks):
-    monkeypatch.setattr(prerender, "SYNC_LIMIT", 2)
+def test_a_tag_rename_is_on_every_page_at_once_and_rendered_in_the_background(client, monkeypatch,
+                                                                              django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         articles = [services.article_publish(article=ArticleFactory(tags=["熱門"])) for _ in range(4)]
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=False):  # committed; the background has not run yet
         tag = articles[0].tags.get()
         tag.name = "熱門話題"
         services.tag_save(tag=tag)
-    newest = sorted(articles, key=lambda a: a.publish_at, reverse=True)
-    assert set(ArticlePage.objects.values_list("article_id", flat=True)) == {a.pk for a in newest[:2]}
-    for article in articles:  # stored or live, every page shows the new name
+    assert len(selectors.article_ids_to_render()) == 4
+    for article in articles:  # rendered live meanwhile: every page shows the new name
         assert "熱門話題" in client.get(url_in("zh-hant", article)).content.decode()
-    call_command("render_pages", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert ArticlePage.objects.count() == 8
+    call_command("render_pages", stdout=open("/dev/null", "w"))  # noqa: SIM115 - or the background worker
+    assert selectors.article_ids_to_render() == []
+    for article in articles:
+        assert "熱門話題" in selectors.article_page_stored(pk=article.pk, language="zh-hant").html
 
 
 def test_a_page_that_cannot_be_rendered_is_served_live(client, story, monkeypatch):
@@ -189,8 +191,9 @@ def test_a_page_that_cannot_be_rendered_is_served_live(client, story, monkeypatc
         raise RuntimeError("template error")
 
     monkeypatch.setattr(prerender, "render", broken)
-    assert prerender.refresh([article.pk]) == 0
-    assert not ArticlePage.objects.filter(article=article).exists()  # never the old page
+    Article.objects.filter(pk=article.pk).update(page_version=F("page_version") + 1)  # outdated, say by an edit
+    assert prerender.render_articles([article.pk]) == 0
+    assert selectors.article_page_stored(pk=article.pk, language="zh-hant") is None  # never the old page
     assert client.get(article.get_absolute_url()).status_code == 200
 
 
@@ -231,28 +234,6 @@ def test_the_compiled_query_answers_like_the_orm_queryset(story, case, django_ca
     assert bool(expected) == (case == "published")
 
 
-def test_bulk_work_renders_each_page_once_at_the_end(client, monkeypatch, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        first = services.article_publish(article=ArticleFactory(title="礦工收入日報", tags=["比特幣"]))
-        second = services.article_publish(article=ArticleFactory(title="礦池算力週報", tags=["比特幣"]))
-    rendered = []
-    real = prerender.render
-    monkeypatch.setattr(prerender, "render", lambda article, related, language: (
-        rendered.append(article.pk), real(article, related, language))[1])
-    with prerender.deferred():
-        for n in range(3):  # an import touching the same articles (and each other's related lists) again and again
-            with django_capture_on_commit_callbacks(execute=True):
-                first.title = f"礦工收入日報第{n}版"
-                services.article_save(article=first)
-                second.title = f"礦池算力週報第{n}版"
-                services.article_save(article=second)
-        assert rendered == []
-        assert "礦工收入日報第2版" not in ArticlePage.objects.get(article=first, language="zh-hant").html
-    assert sorted(rendered) == sorted([first.pk, first.pk, second.pk, second.pk])  # once each, both scripts
-    assert "礦工收入日報第2版" in client.get(url_in("zh-hant", first)).content.decode()
-    assert "礦池算力週報第2版" in client.get(url_in("zh-hant", second)).content.decode()
-
-
 @pytest.mark.parametrize("language", ["zh-hant", "zh-hans"])
 def test_list_pages_show_stored_cards_exactly_as_rendered_live(client, story, language):
     article = story["article"]
@@ -273,16 +254,6 @@ def test_a_list_mixes_stored_and_live_cards_in_order(client, story, django_asser
     assert titles == ["比特幣閃電網路擴容方案上線", "比特幣閃電網路節點創新高"]
 
 
-def test_a_slow_render_never_overwrites_a_newer_one(story):
-    article = story["article"]
-    slow = prerender._take_ticket(article.pk)  # started first, still rendering...
-    fast = prerender._take_ticket(article.pk)  # ...when a later change's render starts (it reads newer data)
-    assert fast > slow
-    assert prerender._store(article.pk, fast, {"zh-hant": ("新頁", "新卡"), "zh-hans": ("新页", "新卡")})
-    assert not prerender._store(article.pk, slow, {"zh-hant": ("舊頁", "舊卡"), "zh-hans": ("旧页", "旧卡")})
-    assert sorted(ArticlePage.objects.filter(article=article).values_list("html", flat=True)) == ["新頁", "新页"]
-
-
 @pytest.mark.django_db(transaction=True)
 def test_pages_are_rendered_outside_any_transaction(monkeypatch):
     """A render takes milliseconds of template work: it must not hold SQLite's write lock or the article's row
@@ -298,8 +269,8 @@ def test_pages_are_rendered_outside_any_transaction(monkeypatch):
     assert ArticlePage.objects.exclude(html="").count() == 2
 
 
-def test_a_body_edit_renders_its_own_pages_but_not_the_lists_that_hold_it(story, monkeypatch,
-                                                                         django_capture_on_commit_callbacks):
+def test_a_title_edit_shows_in_the_related_lists_that_hold_it(story, monkeypatch,
+                                                             django_capture_on_commit_callbacks):
     article, neighbour = story["article"], story["neighbour"]
     assert RelatedArticle.objects.filter(article=article, related=neighbour).exists()
     rendered = []
@@ -307,11 +278,7 @@ def test_a_body_edit_renders_its_own_pages_but_not_the_lists_that_hold_it(story,
     monkeypatch.setattr(prerender, "render", lambda item, related, language: (
         rendered.append(item.pk), real(item, related, language))[1])
     with django_capture_on_commit_callbacks(execute=True):
-        neighbour.body = "<p>更正一個錯字。</p>"
-        services.article_save(article=neighbour)
-    assert set(rendered) == {neighbour.pk}  # its entry in the article's related list looks the same
-    rendered.clear()
-    with django_capture_on_commit_callbacks(execute=True):
         neighbour.title = "比特幣閃電網路節點再創新高"
         services.article_save(article=neighbour)
     assert article.pk in rendered  # its new title shows in the article's related list
+    assert "比特幣閃電網路節點再創新高" in selectors.article_page_stored(pk=article.pk, language="zh-hant").html

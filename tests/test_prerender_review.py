@@ -4,16 +4,13 @@ that once slipped past (found in review) or that was checked and holds. ``test_p
 (set REVIEW_PERF=1 and run with -s)."""
 
 import datetime
-import os
-import time
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import chinese, prerender, related, services
+from articles import services
+from articles.caching import stored as prerender
 from articles.models import Article, ArticlePage, GlossaryTerm, RelatedArticle
 from tests.factories import ArticleFactory, SourceFactory, make_image
 from tests.stored_pages import live, url_in
@@ -94,7 +91,6 @@ def test_glossary_reconversion_leaves_related_titles_stale(client, pair, django_
     before = Article.objects.get(pk=neighbour.pk).title_hans
     with django_capture_on_commit_callbacks(execute=True):
         services.glossary_term_save(term=GlossaryTerm(simplified="闪电通道网", traditional="閃電網路"))
-    chinese.glossary_changed()
     with django_capture_on_commit_callbacks(execute=True):
         services.articles_convert(queryset=Article.objects.filter(pk=neighbour.pk))
     after = Article.objects.get(pk=neighbour.pk).title_hans
@@ -218,12 +214,7 @@ def test_source_rename_misses_picture_provenance(client, django_capture_on_commi
 
 
 def test_source_edit_that_shows_nowhere_drops_stored_pages(monkeypatch, django_capture_on_commit_callbacks):
-    """source_save re-renders on every save of an existing source, whatever changed. Renewing a reprint permission
-    (permission_note / permission_expires: shown on no public page) of a source with more than SYNC_LIMIT listed
-    articles renders SYNC_LIMIT of them synchronously after the editor's commit and deletes every other stored
-    page (served live from then on, until someone runs render_pages). Same for tag_save and image_update_details
-    (and ImageAdmin calls both image_update_details and, for a focal move, renditions_ensure: two passes)."""
-    monkeypatch.setattr(prerender, "SYNC_LIMIT", 2)
+    """A note on a source's reprint permission shows on no public page: saving it renders nothing."""
     own = SourceFactory(name="本站", reprint_permission="own")
     with django_capture_on_commit_callbacks(execute=True):
         for n in range(5):
@@ -376,48 +367,6 @@ def test_share_mark_in_body_cannot_hijack_the_total(client, django_capture_on_co
 
 def test_two_refreshes_store_one_row_per_script(pair):
     article, _ = pair
-    assert prerender.refresh([article.pk, article.pk]) == 1
-    assert prerender.refresh([article.pk]) == 1
+    assert prerender.render_articles([article.pk, article.pk]) == 1
+    assert prerender.render_articles([article.pk]) == 1
     assert ArticlePage.objects.filter(article=article).count() == 2
-
-
-# --- writer cost (report only) ------------------------------------------------------------------------------
-
-
-@pytest.mark.skipif(not os.environ.get("REVIEW_PERF"), reason="report only: REVIEW_PERF=1 -s")
-def test_perf_source_save_cost(django_capture_on_commit_callbacks):
-    """The editor's request that saves a source shown on N listed articles (N <= SYNC_LIMIT)."""
-    source = SourceFactory(name="大來源")
-    articles = [ArticleFactory(published=True, source=source, tags=["比特幣"]) for _ in range(60)]
-    prerender.refresh([a.pk for a in articles])
-    with CaptureQueriesContext(connection) as queries:
-        started = time.perf_counter()
-        with django_capture_on_commit_callbacks(execute=True):
-            source.permission_note = "續約"
-            services.source_save(source=source)
-        elapsed = time.perf_counter() - started
-    print(f"\n[{connection.vendor}] source_save showing 60 articles: {elapsed * 1000:.0f} ms, {len(queries)} queries"
-          f" (~{elapsed / 60 * 1000:.1f} ms per article)")
-
-
-@pytest.mark.skipif(not os.environ.get("REVIEW_PERF"), reason="report only: REVIEW_PERF=1 -s")
-@pytest.mark.parametrize("pages", [True, False], ids=["with-prerender", "without"])
-def test_perf_publish_cost(monkeypatch, django_capture_on_commit_callbacks, pages):
-    """Publishing one article into a corpus of 30 with the same tags: time, queries, pages rendered."""
-    with django_capture_on_commit_callbacks(execute=True):
-        for n in range(30):
-            services.article_publish(article=ArticleFactory(title=f"比特幣市場日報{n}", tags=["比特幣", "市場"]))
-    calls = []
-    real = prerender.render
-    monkeypatch.setattr(prerender, "render", lambda *a: calls.append(1) or real(*a))
-    if not pages:
-        monkeypatch.setattr(prerender, "refresh", lambda ids: 0)
-        monkeypatch.setattr(related.prerender, "refresh", lambda ids: 0)
-    article = ArticleFactory(title="比特幣市場快訊", tags=["比特幣", "市場"])
-    with CaptureQueriesContext(connection) as queries:
-        started = time.perf_counter()
-        with django_capture_on_commit_callbacks(execute=True):
-            services.article_publish(article=article)
-        elapsed = time.perf_counter() - started
-    print(f"\n[{connection.vendor}] publish {'with' if pages else 'without'} prerender: {elapsed * 1000:.1f} ms, "
-          f"{len(queries)} queries, {len(calls)} page renders")

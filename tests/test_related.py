@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import chinese, events, related, selectors, services
+from articles import chinese, related, selectors, services
 from articles.models import Article, RelatedArticle
 from tests.factories import ArticleFactory, SourceFactory, make_image
 
@@ -244,7 +244,7 @@ def test_an_edit_rescores_every_list_holding_the_article_in_constant_queries(set
         Article.objects.filter(pk=hub.pk).update(title_hant="閃電網路週報更新")
         cache.clear()  # the same cold start each time
         with CaptureQueriesContext(connection) as context:
-            related.refresh_for_changes([events.ArticleChange(article_id=hub.pk)])
+            related.refresh_for_articles([hub.pk])
         queries.append(len(context.captured_queries))
         after = dict(RelatedArticle.objects.filter(related=hub).values_list("article_id", "score"))
         assert after.keys() == before.keys() and all(after[k] != before[k] for k in after)
@@ -359,7 +359,7 @@ def test_refreshing_a_missing_or_untagged_article_is_harmless(newsroom):
     assert related.refresh_article(987654) == []
     untagged = published(title="沒有標籤")
     assert related.refresh_article(untagged.pk) == []
-    related.refresh_for_changes([events.ArticleChange(article_id=987654)])
+    related.refresh_for_articles([987654])
 
 
 # --- the command ---------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import chinese, diff, services
+from articles import diff, services
 from articles.models import Article, GlossaryTerm, Revision
 from tests.factories import ArticleFactory, SourceFactory, make_image
 from tests.test_admin import article_form_data
@@ -161,7 +161,6 @@ def test_conversion_after_a_glossary_change_keeps_a_revision(editor):
     unchanged = ArticleFactory(title="無關", body="<p>無關</p>")
     services.article_save(article=unchanged)
     GlossaryTerm.objects.create(simplified="链游", traditional="鏈遊戲")
-    chinese.glossary_changed()  # as convert_articles does: this worker converts with the new glossary
     services.articles_convert()
     newest = article.revisions.first()
     assert newest.title_hant == "鏈遊戲玩家增加" and "重新轉換" in newest.note

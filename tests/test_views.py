@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import prerender, services
+from articles import services
+from articles.caching import stored as prerender
 from articles.models import Source
 from tests.factories import ArticleFactory, SourceFactory, make_image
 
@@ -142,7 +143,7 @@ def test_home_query_count_stays_constant_as_articles_gain_tags(client, cold, dja
     with django_assert_num_queries(4):
         assert client.get(reverse("articles:home")).status_code == 200
     # Stored (articles.prerender): one query for the page, cards included.
-    prerender.refresh(article.pk for article in articles)
+    prerender.render_articles(article.pk for article in articles)
     with django_assert_num_queries(1):
         html = client.get(reverse("articles:home")).content.decode()
     assert html.count('<article class="card">') == 5 and "標籤" in html
@@ -159,7 +160,7 @@ def test_article_query_count_stays_constant_as_it_gains_tags(client, cold, compi
     with django_assert_num_queries(5):
         assert client.get(url).status_code == 200
     # Stored (articles.prerender): one query, whatever the page shows.
-    prerender.refresh([compiled_article.pk])
+    prerender.render_articles([compiled_article.pk])
     with django_assert_num_queries(1):
         assert client.get(url).status_code == 200
 

@@ -12,3 +12,5 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("PLAIN_STATIC", "1")
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="newsroom-test-media-"))
+# The shared file cache of the default configuration (no REDIS_URL), one folder per test process.
+os.environ.setdefault("CACHE_DIR", tempfile.mkdtemp(prefix="newsroom-test-cache-"))

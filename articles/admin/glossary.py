@@ -2,7 +2,7 @@
 
 from django.contrib import admin, messages
 
-from articles import chinese, selectors, services
+from articles import selectors, services
 from articles.models import GlossaryTerm
 
 
@@ -35,7 +35,6 @@ class GlossaryTermAdmin(admin.ModelAdmin):
 
     @admin.action(description="重新轉換含有所選詞條的文章")
     def action_reconvert_articles(self, request, queryset):
-        chinese.glossary_changed()  # this worker converts with the newest glossary
         terms = list(queryset.values_list("simplified", "traditional"))
         count = services.articles_convert(queryset=selectors.article_list_containing_terms(terms=terms))
         self.message_user(request, f"已重新轉換 {count} 篇文章。", messages.SUCCESS)

@@ -13,8 +13,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from articles import events, prerender, search
-from articles.models import Article, AuditEntry, TaggedArticle
+from articles import events, search
+from articles.models import Article, AuditEntry
 from articles.services.audit import audit_record
 from articles.services.common import User
 from articles.services.revisions import (
@@ -68,22 +68,6 @@ def _check_publishable(article: Article) -> None:
         raise ValidationError(problems)
 
 
-def _before(article: Article) -> events.ArticleChange | None:
-    """The tags, source and related-list card the stored article has now (before this write), for the
-    after-commit handlers."""
-    if article.pk is None:
-        return None
-    old_card = Article.objects.filter(pk=article.pk).values_list(*events.CARD_FIELDS).first()
-    old_source = old_card[events.CARD_FIELDS.index("source_id")] if old_card else None
-    old_tags = TaggedArticle.objects.filter(content_object_id=article.pk).values_list("tag_id", flat=True)
-    return events.ArticleChange(
-        article_id=article.pk,
-        old_tag_ids=frozenset(old_tags),
-        old_source_ids=frozenset([old_source] if old_source else []),
-        old_card=old_card,
-    )
-
-
 def _stored_status(article: Article) -> str:
     if article.pk is None:
         return ""
@@ -111,7 +95,6 @@ def article_save(
             article.created_by = user
         article.updated_by = user
     article.full_clean(exclude=["tags"])
-    before = _before(article)
     stored = None
     if article.pk is not None:
         # The row lock makes check-and-increment one step for concurrent saves (PostgreSQL; SQLite
@@ -125,7 +108,7 @@ def article_save(
     article._revision = revision_record(article=article, user=user, note=note)
     revisions_prune(article=article)
     search.index_articles([article.pk])
-    events.article_changed([before or events.ArticleChange(article_id=article.pk)])
+    events.record(articles=[article.pk])
     return article
 
 
@@ -136,7 +119,6 @@ def article_set_tags(*, article: Article, names: list[str], user: User = None) -
     Right after ``article_save`` (the admin form, an import) the tags belong to that save's revision;
     a change of tags alone is kept as a revision of its own.
     """
-    before = _before(article)
     article.tags.set(names)
     stored = list(article.tags.names())
     revision = getattr(article, "_revision", None)
@@ -145,7 +127,7 @@ def article_set_tags(*, article: Article, names: list[str], user: User = None) -
         revision_set_tags(revision=revision, names=stored)
     else:
         revision_record(article=article, user=user, note="修改標籤", tags=stored)
-    events.article_changed([before])
+    events.record(articles=[article.pk])
     return article
 
 
@@ -278,7 +260,7 @@ def articles_publish_scheduled(*, now: datetime.datetime | None = None) -> list[
                 article = Article.objects.get(pk=pk)
                 audit_record(action=AuditEntry.Action.PUBLISH, obj=article, from_value="已排程", to_value="已發布",
                              note="排程時間已到，自動發布。")
-                events.article_changed([events.ArticleChange(article_id=pk)])
+                events.record(articles=[pk])
     return published
 
 
@@ -288,7 +270,6 @@ VARIANT_FIELDS = ["title_hant", "title_hans", "summary_hant", "summary_hans", "b
                   "copyright_hant", "copyright_hans"]
 
 
-@prerender.deferred()
 def articles_convert(
     *, queryset=None, batch_size: int = 200, progress: Callable[[int, int], None] | None = None
 ) -> int:
@@ -315,7 +296,7 @@ def articles_convert(
             for article in converted:
                 revisions_prune(article=article)
             search.index_articles(article.pk for article in batch)
-            events.article_changed(events.ArticleChange(article_id=article.pk) for article in batch)
+            events.record(articles=[article.pk for article in converted])
         done += len(batch)
         if progress is not None:
             progress(done, total)

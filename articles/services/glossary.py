@@ -1,10 +1,9 @@
-"""Glossary terms: saved through OpenCC's dictionary mechanism, picked up by every worker."""
+"""Glossary terms: saved through OpenCC's dictionary mechanism; every conversion reads the glossary as it is."""
 
 from __future__ import annotations
 
 from django.db import transaction
 
-from articles import chinese
 from articles.models import AuditEntry, GlossaryTerm
 from articles.services.audit import audit_record
 from articles.services.common import User
@@ -29,7 +28,6 @@ def glossary_term_save(*, term: GlossaryTerm, user: User = None) -> GlossaryTerm
     elif _describe(old) != _describe(term):
         audit_record(action=AuditEntry.Action.GLOSSARY_CHANGE, obj=term, user=user, from_value=_describe(old),
                      to_value=_describe(term))
-    transaction.on_commit(chinese.glossary_changed)
     return term
 
 
@@ -38,4 +36,3 @@ def glossary_term_delete(*, term: GlossaryTerm, user: User = None) -> None:
     """Remove a glossary term; every worker drops it after the commit."""
     audit_record(action=AuditEntry.Action.GLOSSARY_DELETE, obj=term, user=user, from_value=_describe(term))
     term.delete()
-    transaction.on_commit(chinese.glossary_changed)

@@ -26,7 +26,7 @@ from django.core.files.storage import FileSystemStorage, Storage
 from django.core.files.utils import validate_file_name
 from django.db import IntegrityError, transaction
 
-from articles import images, prerender, renditions
+from articles import events, images, renditions
 from articles.models import Image, Rendition, image_upload_to, rendition_upload_to
 from articles.services.common import User
 
@@ -112,7 +112,7 @@ def image_update_details(*, image: Image) -> Image:
     image.full_clean(exclude=["file", "content_hash"])
     image.save()
     if shown != {name: getattr(image, name) for name in IMAGE_SHOWN}:
-        transaction.on_commit(lambda: prerender.refresh_showing(image=image))
+        events.record(images=[image.pk])
     return image
 
 
@@ -178,7 +178,7 @@ def renditions_ensure(
     if hasattr(image, "_prefetched_objects_cache"):
         image._prefetched_objects_cache.pop("renditions", None)
     if todo:  # new pictures for the srcsets of the pages that show this one
-        transaction.on_commit(lambda: prerender.refresh_showing(image=image))
+        events.record(images=[image.pk])
     return sorted(current.values(), key=lambda rendition: (rendition.format, rendition.width, rendition.spec))
 
 

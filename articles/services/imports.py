@@ -29,7 +29,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles import chinese, images, importers, prerender, sanitize
+from articles import chinese, images, importers, sanitize
 from articles.models import Article, Image, ImportRun, Source
 from articles.services.articles import article_publish, article_save, article_set_tags
 from articles.services.common import User
@@ -315,7 +315,6 @@ def article_import(*, record: importers.Record, publish: bool = False, dry_run: 
 # --- a whole run -------------------------------------------------------------------
 
 
-@prerender.deferred()
 def articles_import(
     *,
     paths: Iterable[str | Path] = (),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from articles import prerender
+from articles import events
 from articles.models import AuditEntry, Source
 from articles.services.audit import audit_record
 from articles.services.common import User
@@ -33,7 +33,7 @@ def source_save(*, source: Source, user: User = None) -> Source:
     source.full_clean()
     source.save()
     if shown is not None and shown != {name: getattr(source, name) for name in SHOWN}:
-        transaction.on_commit(lambda: prerender.refresh_showing(source=source))
+        events.record(sources=[source.pk])
     new = {"reprint_permission": source.reprint_permission, "permission_expires": source.permission_expires,
            "permission_note": source.permission_note}
     if old is None:

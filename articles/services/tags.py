@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from articles import prerender
+from articles import events
 from articles.models import Tag
 
 
@@ -15,5 +15,5 @@ def tag_save(*, tag: Tag) -> Tag:
     tag.full_clean()
     tag.save()
     if shown is not None and shown != {"name": tag.name, "name_hans": tag.name_hans, "slug": tag.slug}:
-        transaction.on_commit(lambda: prerender.refresh_showing(tag=tag))
+        events.record(tags=[tag.pk])
     return tag

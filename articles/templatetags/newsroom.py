@@ -88,7 +88,7 @@ def footer_year(context) -> str:
     """This year; a page rendered ahead of time gets a placeholder filled in when it is served."""
     from django.utils import timezone
 
-    from articles import prerender
+    from articles.caching import stored as prerender
 
     if context.get("prerender"):
         return mark_safe(prerender.YEAR_MARK)  # noqa: S308 - a constant
@@ -97,9 +97,9 @@ def footer_year(context) -> str:
 
 @register.simple_tag(takes_context=True)
 def share_total(context, article) -> str:
-    """The share total of the article (see ``articles.prerender.share_total_html``); a page rendered ahead of
+    """The share total of the article (see ``articles.caching.stored.share_total_html``); a page rendered ahead of
     time gets a placeholder instead, filled in on every request, since the count changes with every click."""
-    from articles import prerender
+    from articles.caching import stored as prerender
 
     if context.get("prerender"):
         return mark_safe(prerender.SHARE_TOTAL_MARK)  # noqa: S308 - a constant

@@ -6,7 +6,7 @@ were, so re-running this is always safe.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles import chinese, services
+from articles import services
 from articles.models import Article
 
 
@@ -23,7 +23,6 @@ class Command(BaseCommand):
             queryset = queryset.filter(pk=article)
             if not queryset.exists():
                 raise CommandError(f"沒有編號 {article} 的文章。")
-        chinese.glossary_changed()  # convert with the glossary as it is now
 
         def progress(done: int, total: int) -> None:
             self.stdout.write(f"\r轉換中 {done}/{total}", ending="")

@@ -8,7 +8,7 @@ rendition commits on its own, so an interrupted run keeps what it made and the n
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles import prerender, renditions, services
+from articles import renditions, services
 from articles.models import Image
 
 
@@ -21,7 +21,6 @@ class Command(BaseCommand):
                             help="只處理這張圖片（可重複）。")
         parser.add_argument("--dry-run", action="store_true", help="只列出會產生的數量，不寫入。")
 
-    @prerender.deferred()  # the pages showing the pictures, rendered once each at the end
     def handle(self, *args, force: bool = False, images=None, dry_run: bool = False, verbosity: int = 1, **options):
         queryset = Image.objects.order_by("pk").prefetch_related("renditions")
         if images:

@@ -1,6 +1,7 @@
-"""Render and store the article pages readers are served (see ``articles.prerender``).
+"""Render and store the article pages readers are served (see ``articles.caching.stored``).
 
-Publishing and editing keep the stored pages current on their own. Run this after a deploy that changed
+Every write outdates the stored pages it touches and queues them to be rendered in the background (``run_tasks``);
+readers never get an outdated one (it is rendered live until then). Run this after a deploy that changed
 templates, translations or static files (pages of an older build are rendered live, correctly but slower, until
 it has run), after a restore or a bulk load. By default only pages that are missing or from another build are
 rendered, newest first, so it is safe to stop and run again; ``--all`` renders every one.
@@ -8,7 +9,8 @@ rendered, newest first, so it is safe to stop and run again; ``--all`` renders e
 
 from django.core.management.base import BaseCommand
 
-from articles import prerender, selectors
+from articles import selectors
+from articles.caching import stored
 
 
 class Command(BaseCommand):
@@ -27,10 +29,11 @@ class Command(BaseCommand):
             self.stdout.write(f"would render {len(ids)} articles")
             return
         done = 0
-        for start in range(0, len(ids), 100):
-            done += prerender.refresh(ids[start:start + 100])
-            self.stdout.write(f"\r產生中 {min(start + 100, len(ids))}/{len(ids)}", ending="")
-            self.stdout.flush()
+        for number, pk in enumerate(ids, 1):
+            done += stored.render_article(pk)
+            if number % 50 == 0 or number == len(ids):
+                self.stdout.write(f"\r產生中 {number}/{len(ids)}", ending="")
+                self.stdout.flush()
         if ids:
             self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS(f"rendered {done} articles (both scripts), build {prerender.build()}"))
+        self.stdout.write(self.style.SUCCESS(f"rendered {done} articles (both scripts), build {stored.build()}"))

@@ -1,16 +1,24 @@
-"""Whole-page cache for anonymous readers, in the shared cache (Redis in production).
+"""Whole-page cache for anonymous readers, in the shared cache (Redis, or the file cache all local workers share).
 
-A hit is answered by this middleware, which sits before sessions, authentication, URL
-resolution and templates. Views opt in with ``cacheable(response, deps)``, naming what the page
-shows (``article:12``, ``tag:3``, ``source:5``, ``list:home``). Invalidation is precise: when an
-article changes, the handler stamps the dependencies it touches with a new value of a shared
-counter; a stored page is valid only while every one of its dependencies is older than the page.
-The counter lives in the cache too, so every worker and host agrees without clocks.
+A hit is answered by this middleware, before sessions, authentication, URL resolution and templates. Views opt in
+with ``cacheable(response, deps)``, naming what the page shows (``article:12``, ``tag:3``, ``source:5``, ``image:7``,
+``list:all``).
 
-Editors, previews, drafts, POSTs and any request carrying a session cookie never touch it.
+Why a stored page can never be served after an edit that returned (by construction, not by ordering):
 
-A cache outage is treated as a miss: pages are rendered from the database and served (uncached), and a
-warning is logged, so the site degrades to slower instead of down.
+* every dependency has a **stamp**: the wall-clock time (ns) of its last change, written by ``invalidate`` after the
+  change commits and before the edit returns to its editor;
+* an entry records the time its request **started**, before the view read anything;
+* an entry is served only if every dependency's stamp exists and is older than that start (less a margin for clock
+  skew between hosts). A change committed after the page's data was read is stamped later than the page's start, so
+  the entry is dead; a **missing** stamp (evicted, flushed, never written) means miss, never hit. There is no shared
+  counter whose loss could make old stamps look new.
+
+``invalidate`` retries until the cache answers (up to ``PAGE_CACHE_INVALIDATION_DEADLINE``): while Redis is stalled an
+edit waits, readers get live pages (their cache reads fail fast), and the edit returns only once its stamps are written.
+
+Editors, previews, drafts, POSTs and any request carrying a session cookie never touch it. Query parameters that no
+public page reads do not make new entries.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Iterable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -26,17 +35,18 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
-from articles.events import ArticleChange
-
-CLOCK_KEY = "pagecache:clock"
-PAGE_PREFIX = "pagecache:page:v2:"
-DEP_PREFIX = "pagecache:dep:"
+PAGE_PREFIX = "pagecache:page:v3:"
+DEP_PREFIX = "pagecache:stamp:"
+# The query parameters public pages read (pagination, search, the sitemap's page); all others are ignored.
+USED_PARAMS = ("page", "q", "p")
 # Every header the response had is replayed (security headers included) except these.
 NOT_STORED = {"set-cookie", "date", "server", "content-length", "etag", "last-modified", "x-page-cache"}
-
 CONDITIONAL = frozenset({"HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE"})
+# After a failed read, this process's readers skip the cache for a moment (served live: correct, just slower).
+READ_BACKOFF_SECONDS = 2.0
 
 logger = logging.getLogger(__name__)
+_reads_resume_at = 0.0
 
 
 def cacheable(response: HttpResponse, deps: Iterable[str]) -> HttpResponse:
@@ -45,47 +55,32 @@ def cacheable(response: HttpResponse, deps: Iterable[str]) -> HttpResponse:
     return response
 
 
-def _clock() -> int:
-    return int(cache.get(CLOCK_KEY) or 0)
+def _margin_ns() -> int:
+    return int(settings.PAGE_CACHE_CLOCK_SKEW * 1e9)
 
 
 def invalidate(deps: Iterable[str]) -> None:
-    """Make every stored page that depends on any of ``deps`` stale, on every worker."""
-    deps = list(deps)
+    """Stamp ``deps`` as changed now, so every stored page showing any of them is dead, on every worker and host.
+
+    Call it after the change committed. Retries until the cache answers or the deadline passes (logged as an error:
+    pages may then be served from before the change until the cache's copy expires)."""
+    deps = sorted(set(deps))
     if not deps:
         return
-    try:
-        cache.add(CLOCK_KEY, 0, timeout=None)
+    deadline = time.monotonic() + settings.PAGE_CACHE_INVALIDATION_DEADLINE
+    delay = 0.05
+    while True:
         try:
-            stamp = cache.incr(CLOCK_KEY)
-        except ValueError:  # evicted between add and incr
-            cache.add(CLOCK_KEY, 1, timeout=None)
-            stamp = 1
-        cache.set_many({DEP_PREFIX + dep: stamp for dep in deps}, timeout=None)
-    except Exception as exc:  # noqa: BLE001 - a cache that is down holds no pages to invalidate; the save stands
-        logger.warning("Page cache unavailable; could not invalidate %d dependencies: %s", len(deps), exc)
-
-
-def article_deps(changes: list[ArticleChange]) -> set[str]:
-    """The pages an article change can alter: its own, home, its tag and source pages (before and after)."""
-    from articles.models import Article, TaggedArticle
-
-    ids = [change.article_id for change in changes]
-    deps = {"list:home"}
-    for change in changes:
-        deps.add(f"article:{change.article_id}")
-        deps.update(f"tag:{tag_id}" for tag_id in change.old_tag_ids)
-        deps.update(f"source:{source_id}" for source_id in change.old_source_ids)
-    deps.update(f"tag:{tag_id}" for tag_id in TaggedArticle.objects.filter(content_object_id__in=ids)
-                .values_list("tag_id", flat=True))
-    deps.update(f"source:{source_id}" for source_id in Article.objects.filter(pk__in=ids, source__isnull=False)
-                .values_list("source_id", flat=True))
-    return deps
-
-
-def on_article_changed(changes: list[ArticleChange]) -> None:
-    """After-commit handler (see ``articles.events``)."""
-    invalidate(article_deps(changes))
+            stamp = time.time_ns()
+            cache.set_many({DEP_PREFIX + dep: stamp for dep in deps}, timeout=None)
+            return
+        except Exception as exc:  # noqa: BLE001 - any backend's connection error
+            if time.monotonic() + delay > deadline:
+                logger.error("Page cache unreachable; %d dependencies not invalidated: %s", len(deps), exc)
+                return
+            logger.warning("Page cache unreachable; retrying invalidation of %d dependencies: %s", len(deps), exc)
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
 
 
 class PageCacheMiddleware:
@@ -93,25 +88,30 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if not self._eligible(request):
+        global _reads_resume_at
+        if not self._eligible(request) or time.monotonic() < _reads_resume_at:
             return self.get_response(request)
+        started = time.time_ns()  # before the view reads anything: see the module docstring
         key = self._key(request)
         try:
             entry = cache.get(key)
             if entry is not None and self._fresh(entry):
                 return self._replay(request, entry)
-            started = _clock()
-        except Exception as exc:  # noqa: BLE001 - any backend's connection error: serve uncached (module docstring)
-            logger.warning("Page cache unavailable; serving %s uncached: %s", request.path, exc)
+        except Exception as exc:  # noqa: BLE001 - any backend's connection error: serve live
+            _reads_resume_at = time.monotonic() + READ_BACKOFF_SECONDS
+            logger.warning("Page cache unavailable; serving %s live: %s", request.path, exc)
             return self.get_response(request)
         response = self.get_response(request)
         if self._storable(response):
             try:
                 entry = self._store(key, response, started)
             except Exception as exc:  # noqa: BLE001 - as above: the page is still good, just not stored
+                _reads_resume_at = time.monotonic() + READ_BACKOFF_SECONDS
                 logger.warning("Page cache unavailable; could not store %s: %s", request.path, exc)
                 return response
-            return self._replay(request, entry, miss=True)
+            if entry is not None:
+                return self._replay(request, entry, miss=True)
+            response["X-Page-Cache"] = "miss"
         return response
 
     # --- which requests and responses --------------------------------------------------
@@ -137,19 +137,31 @@ class PageCacheMiddleware:
 
     @staticmethod
     def _key(request: HttpRequest) -> str:
-        raw = "|".join([settings.PAGE_CACHE_VERSION, request.scheme, request.get_host(), request.get_full_path()])
+        used = sorted((name, value) for name in USED_PARAMS for value in request.GET.getlist(name))
+        raw = "|".join([settings.PAGE_CACHE_VERSION, request.scheme, request.get_host(), request.path,
+                        urlencode(used)])
         return PAGE_PREFIX + hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
 
     # --- storing and replaying -----------------------------------------------------------
     @staticmethod
     def _fresh(entry: dict) -> bool:
-        if not entry["deps"]:
+        deps = entry["deps"]
+        if not deps:
             return True
-        stamps = cache.get_many([DEP_PREFIX + dep for dep in entry["deps"]])
-        return all(stamp <= entry["stamp"] for stamp in stamps.values())
+        stamps = cache.get_many([DEP_PREFIX + dep for dep in deps])
+        newest_allowed = entry["started"] - _margin_ns()
+        return len(stamps) == len(deps) and all(stamp < newest_allowed for stamp in stamps.values())
 
     @staticmethod
-    def _store(key: str, response: HttpResponse, started: int) -> dict:
+    def _store(key: str, response: HttpResponse, started: int) -> dict | None:
+        deps = response.page_cache_deps
+        if deps:
+            stamps = cache.get_many([DEP_PREFIX + dep for dep in deps])
+            missing = [dep for dep in deps if DEP_PREFIX + dep not in stamps]
+            for dep in missing:  # first sight (or evicted): stamped now, so this page (started earlier) is not kept
+                cache.add(DEP_PREFIX + dep, time.time_ns(), timeout=None)
+            if missing or any(stamp >= started - _margin_ns() for stamp in stamps.values()):
+                return None  # changed while this page was being made: it would never be served
         # The URL alone chooses the script variant, so readers' Accept-Language must not split caches.
         vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip()]
         vary = [v for v in vary if v.lower() != "accept-language"]
@@ -168,8 +180,8 @@ class PageCacheMiddleware:
             "headers": [(name.lower(), (name, value)) for name, value in headers],
             "etag": etag,
             "last_modified": last_modified,
-            "deps": response.page_cache_deps,
-            "stamp": started,
+            "deps": deps,
+            "started": started,
         }
         cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
         return entry
@@ -184,4 +196,3 @@ class PageCacheMiddleware:
                 request, etag=entry["etag"], last_modified=entry["last_modified"], response=response
             )
         return response
-

@@ -1,0 +1,99 @@
+"""The shared cache of a site without Redis: files every local worker and command reads and writes.
+
+Without ``REDIS_URL`` Newsroom still runs several gunicorn workers, a task worker and cron commands on one host, and
+everything that must agree between them (page-cache validity, rate limits) has to live where they all see it, never
+in one process's memory. Django's ``FileBasedCache`` is that place, with two operations made atomic across processes:
+
+* ``add`` creates the file with ``os.link``, which fails when the name exists, so two processes adding one key never
+  both win (Django's ``add`` checks, then writes: a ``set`` landing between the two would be overwritten);
+* ``incr`` holds an exclusive ``flock`` on the key's lock file while it reads and writes, so no count is lost.
+
+``set`` writes a temporary file and renames it into place, so a reader sees the old value or the new one, never half.
+Culling (which lists the whole folder) runs on one write in ``CULL_EVERY`` instead of on every write.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import pickle
+import random
+import tempfile
+import time
+import zlib
+from contextlib import contextmanager
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.filebased import FileBasedCache
+
+CULL_EVERY = 200
+LOCK_SHARDS = 64
+
+
+class SharedFileCache(FileBasedCache):
+    def _temp_file(self, timeout, value) -> str:
+        self._createdir()
+        fd, tmp_path = tempfile.mkstemp(dir=self._dir, suffix=".tmp")
+        with open(fd, "wb") as f:
+            self._write_content(f, timeout, value)
+        return tmp_path
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> bool:
+        fname = self._key_to_file(key, version)
+        tmp_path = self._temp_file(timeout, value)
+        try:
+            for _attempt in range(2):
+                try:
+                    os.link(tmp_path, fname)
+                    return True
+                except FileExistsError:
+                    if self.has_key(key, version):  # has_key deletes an expired file: then try once more
+                        return False
+            return False
+        finally:
+            os.remove(tmp_path)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> None:
+        if random.randrange(CULL_EVERY) == 0:  # noqa: S311 - spreading work, not security
+            self._cull()
+        fname = self._key_to_file(key, version)
+        tmp_path = self._temp_file(timeout, value)
+        try:
+            os.replace(tmp_path, fname)
+        except BaseException:
+            os.remove(tmp_path)
+            raise
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None) -> list:
+        for key, value in data.items():
+            self.set(key, value, timeout, version)
+        return []
+
+    @contextmanager
+    def _locked(self, fname: str):
+        folder = os.path.join(self._dir, "locks")
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        shard = int(hashlib.md5(fname.encode(), usedforsecurity=False).hexdigest(), 16) % LOCK_SHARDS
+        with open(os.path.join(folder, f"{shard}.lock"), "a+b") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def incr(self, key, delta=1, version=None) -> int:
+        fname = self._key_to_file(key, version)
+        with self._locked(fname):
+            try:
+                with open(fname, "rb") as f:
+                    expiry = pickle.load(f)  # noqa: S301 - our own cache folder (0700), as Django's backend
+                    if expiry is not None and expiry < time.time():
+                        raise ValueError(f"Key '{key}' not found")
+                    value = pickle.loads(zlib.decompress(f.read()))  # noqa: S301 - as above
+            except (FileNotFoundError, EOFError) as exc:
+                raise ValueError(f"Key '{key}' not found") from exc
+            value += delta
+            remaining = None if expiry is None else max(expiry - time.time(), 0.001)
+            self.set(key, value, timeout=remaining, version=version)
+            return value
