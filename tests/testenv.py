@@ -12,3 +12,5 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("PLAIN_STATIC", "1")
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="newsroom-test-media-"))
+# Background tasks run right after the commit that enqueued them; tests of the queue itself pick the database.
+os.environ.setdefault("TASKS_BACKEND", "immediate")
