@@ -181,6 +181,8 @@ class Outcome:
 def _claim(alias: str, worker_id: str) -> tuple[DBTaskResult | None, bool]:
     """Take the next due job, so no other worker can (row lock + status in one transaction)."""
     jobs = DBTaskResult.objects.ready().filter(backend_name=alias)
+    if not jobs.exists():
+        return None, True  # a plain read first: an idle worker polling must not take SQLite's write lock
     try:
         with exclusive_transaction(jobs.db):
             job = jobs.get_locked()
@@ -230,6 +232,10 @@ def _run(job: DBTaskResult) -> Outcome:
         else:
             value = task.call(*result.args, **result.kwargs)
         job.set_successful(normalize_json(value))
+    except (KeyboardInterrupt, SystemExit):
+        # The worker is being stopped mid-job: put the job straight back rather than leave it "running".
+        _requeue(job, run_after=timezone.now())
+        raise
     except Exception as error:
         retry_in = _after_failure(job, error)
         state = "retrying" if retry_in is not None else "failed"

@@ -51,8 +51,10 @@ class Command(BaseCommand):
                 self.stderr.write("Stopping after the current job (send again to stop at once)…")
                 stop.set()
 
-            for name in ("SIGINT", "SIGTERM"):
-                signal.signal(getattr(signal, name), request_stop)
+            signal.signal(signal.SIGTERM, request_stop)
+            # Started in the background by a shell (make run), SIGINT is ignored: the shell stops us with SIGTERM.
+            if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+                signal.signal(signal.SIGINT, request_stop)
             self.stdout.write(f"Waiting for background jobs (backend {backend!r}); Ctrl-C to stop.")
 
         def report(outcome: jobs.Outcome) -> None:
