@@ -398,3 +398,12 @@ def test_writers_do_not_see_background_jobs(writer_client, failed_job):
 def test_the_admin_index_counts_pending_and_failed_jobs(editor_client, failed_job):
     page = editor_client.get(reverse("admin:index")).content.decode()
     assert 'data-jobs-pending="1"' in page and 'data-jobs-failed="1"' in page
+
+
+@pytest.mark.django_db
+def test_pruning_finished_jobs_takes_their_keys_along(queue):
+    enqueue(note_task, key="k", name="a")
+    run_tasks()
+    DBTaskResult.objects.update(finished_at=timezone.now() - datetime.timedelta(days=8))
+    call_command("prune_db_task_results", "--min-age-days", "7", stdout=io.StringIO())
+    assert not DBTaskResult.objects.exists() and not JobKey.objects.exists()
