@@ -40,6 +40,11 @@ def broken_task(*, name: str) -> None:
 
 
 @jobs.task()
+def interrupted_task(*, name: str) -> None:
+    raise SystemExit(1)  # what a second SIGTERM does to the worker mid-job
+
+
+@jobs.task()
 def ids_task(*, ids: list[int]) -> int:
     with RUNS_LOCK:
         RUNS.extend(ids)
@@ -257,6 +262,16 @@ def test_retries_survive_a_worker_restart_and_a_dead_workers_job_is_taken_again(
     make_due()
     assert run_tasks()[0].splitlines()[-1] == "done 1, retrying 0, failed 0"
     assert RUNS == ["orphan"]
+
+
+@pytest.mark.django_db
+def test_a_worker_stopped_mid_job_puts_the_job_straight_back(queue):
+    enqueue(interrupted_task, key="k", name="a")
+    with pytest.raises(SystemExit):
+        jobs.run_pending()
+    job = DBTaskResult.objects.get()
+    assert job.status == TaskResultStatus.READY and job.run_after <= timezone.now()
+    assert JobKey.objects.get(result=job).waiting
 
 
 @pytest.mark.django_db
