@@ -6,10 +6,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEV_ENV := DEBUG=1
 
-.PHONY: help install run serve migrate demo test e2e lint format bench soak backup clean
+.PHONY: help install run serve tasks migrate demo test e2e lint format bench soak backup clean
 
 help:
-	@echo "make run    - install, migrate, load the demo and serve http://$(HOST):$(PORT) with gunicorn"
+	@echo "make run    - install, migrate, load the demo and serve http://$(HOST):$(PORT) with gunicorn + the job worker"
+	@echo "make tasks  - the background-job worker alone (manage.py run_tasks --forever; make run starts one)"
 	@echo "make test   - the whole test suite (pytest)"
 	@echo "make lint   - ruff"
 	@echo "make bench  - benchmark figures"
@@ -33,9 +34,15 @@ demo: migrate
 
 run: demo serve
 
+# The background-job worker runs beside gunicorn and stops when gunicorn stops (after finishing its current job).
 serve: install
-	@echo "Newsroom: http://$(HOST):$(PORT)/  (editors: http://$(HOST):$(PORT)/admin/)"
+	@echo "Newsroom: http://$(HOST):$(PORT)/  (editors: http://$(HOST):$(PORT)/admin/; background jobs: admin → 背景工作)"
+	$(DEV_ENV) $(PY) manage.py run_tasks --forever & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(DEV_ENV) GUNICORN_BIND=$(HOST):$(PORT) WEB_CONCURRENCY=2 $(VENV)/bin/gunicorn newsroom.wsgi
+
+tasks: install
+	$(DEV_ENV) $(PY) manage.py run_tasks --forever
 
 test: install
 	$(PY) -m pytest

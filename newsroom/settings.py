@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "taggit",
+    "django_tasks",
+    "django_tasks_db",
     "articles",
 ]
 
@@ -159,6 +161,28 @@ REDIS_SOCKET_TIMEOUT = float(os.environ.get("REDIS_SOCKET_TIMEOUT", "1"))
 if REDIS_URL:
     CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
                                     "socket_timeout": REDIS_SOCKET_TIMEOUT}
+
+# --- Background tasks -----------------------------------------------------------------
+# Work done after a write (renders, related refreshes, renditions, re-conversions, fan-outs) runs as
+# django-tasks tasks through articles.jobs, executed by `manage.py run_tasks --forever` beside gunicorn.
+# TASKS_BACKEND: "database" (default: the queue is a table in DATABASE_URL, PostgreSQL or SQLite alike),
+# "immediate" (run in the process that enqueues, right after commit: the test run), or a backend's dotted path.
+# REDIS_URL does not move the queue to Redis: see "Background tasks" in the README for why.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database").strip() or "database"
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "dummy": "django_tasks.backends.dummy.DummyBackend",
+}
+if "." not in TASKS_BACKEND and TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND={TASKS_BACKEND!r} is not one of {', '.join(_TASK_BACKENDS)} nor a dotted backend path."
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS.get(TASKS_BACKEND, TASKS_BACKEND)}}
+# A failed job is tried again after each of these delays (seconds), then left failed for an editor to see.
+TASK_RETRY_DELAYS = [int(n) for n in env_list("TASK_RETRY_DELAYS", "10,60,300")]
+# A job still "running" this long after it started is taken to belong to a worker that died: it is tried again.
+TASK_STALE_AFTER = int(os.environ.get("TASK_STALE_AFTER", "1800"))
 
 # --- Auth -----------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -296,5 +320,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    # django-tasks logs every start and finish at INFO; run_tasks prints one line per job instead (failures stay).
+    "loggers": {"django.db.backends": {"level": "INFO"}, "django_tasks": {"level": "WARNING"}},
 }

@@ -14,3 +14,5 @@ os.environ.setdefault("PLAIN_STATIC", "1")
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="newsroom-test-media-"))
 # The shared file cache of the default configuration (no REDIS_URL), one folder per test process.
 os.environ.setdefault("CACHE_DIR", tempfile.mkdtemp(prefix="newsroom-test-cache-"))
+# Background tasks run right after the commit that enqueued them; tests of the queue itself pick the database.
+os.environ.setdefault("TASKS_BACKEND", "immediate")

@@ -1,3 +1,11 @@
 """The editors' admin, in Traditional Chinese. Workflow steps go through ``articles.services``."""
 
-from articles.admin import articles, glossary, images, imports, sources, tags  # noqa: F401 - registers the model admins
+from articles.admin import (  # noqa: F401 - registers the model admins
+    articles,
+    glossary,
+    images,
+    imports,
+    jobs,
+    sources,
+    tags,
+)

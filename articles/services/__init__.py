@@ -31,6 +31,7 @@ from articles.services.images import (
     renditions_ensure,
 )
 from articles.services.imports import article_import, articles_import
+from articles.services.jobs import jobs_retry
 from articles.services.revisions import (
     ArticleConflict,
     revision_record,
@@ -66,6 +67,7 @@ __all__ = [
     "image_create",
     "image_update_details",
     "image_update_focal_point",
+    "jobs_retry",
     "renditions_ensure",
     "revision_record",
     "revision_restore",

@@ -2,7 +2,7 @@
 
 from django import template
 
-from articles import selectors, services
+from articles import jobs, selectors, services
 
 register = template.Library()
 
@@ -14,4 +14,5 @@ def editors_desk(context) -> dict:
     if not user.has_perm("articles.view_article"):
         return {"show": False}
     return {"show": True, "is_editor": user.has_perm(services.PUBLISH_PERMISSION),
+            "jobs": jobs.counts() if user.has_perm("articles.view_backgroundjob") else None,
             **selectors.editors_desk(user=user)}
