@@ -269,7 +269,7 @@ def articles_take_down_lapsed(*, today: datetime.date | None = None) -> list[int
     taken: list[int] = []
     for pk in Article.objects.reprint_lapsed(today=today).order_by("pk").values_list("pk", flat=True):
         with transaction.atomic():
-            article = (Article.objects.select_for_update().select_related("source", "original_source")
+            article = (Article.objects.select_for_update(of=("self",)).select_related("source", "original_source")
                        .filter(pk=pk).first())
             if article is None or article.status not in (Article.Status.PUBLISHED, Article.Status.SCHEDULED):
                 continue
