@@ -138,6 +138,11 @@ class ImageAdminForm(forms.ModelForm):
 
     def _post_clean(self) -> None:
         super()._post_clean()  # the model's own validation first: store only what will be accepted
+        if self.instance.pk is not None and not self.errors:
+            # Same rule as services.image_update_details, told here as a form error rather than refused later.
+            problem = services.image_details_problem(image=self.instance, user=self.user)
+            if problem:
+                self.add_error(None, problem)
         if self.prepared is None or self.errors or self.instance.pk is not None:
             return
         image = self.instance

@@ -6,7 +6,7 @@ import datetime
 
 from django.conf import settings
 from django.db import DatabaseError, models
-from django.db.models import Q
+from django.db.models import Case, F, Q, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -55,6 +55,10 @@ class Source(models.Model):
                                           help_text="僅適用於「已取得轉載授權」；留空表示沒有期限。")
     name_hans = models.CharField("簡體名稱", max_length=200, blank=True, editable=False)
     name_hant = models.CharField("繁體名稱", max_length=200, blank=True, editable=False)
+    # The default notice in both scripts, derived in save(); articles without a notice of their own show it
+    # when their page is rendered, so a new default reaches every article of the source without re-saving it.
+    copyright_hant = models.TextField(blank=True, editable=False)
+    copyright_hans = models.TextField(blank=True, editable=False)
 
     class Meta:
         verbose_name = "來源"
@@ -69,6 +73,11 @@ class Source(models.Model):
             self.slug = slugify(self.name, allow_unicode=True)[:200] or "source"
         self.name_hant = chinese.to_hant(self.name)
         self.name_hans = chinese.to_hans(self.name)
+        self.copyright_hant = chinese.to_hant(self.copyright_notice)
+        self.copyright_hans = chinese.to_hans(self.copyright_notice)
+        if "update_fields" in kwargs and kwargs["update_fields"] is not None:
+            kwargs["update_fields"] = set(kwargs["update_fields"]) | {
+                "slug", "name_hant", "name_hans", "copyright_hant", "copyright_hans"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -77,8 +86,16 @@ class Source(models.Model):
     def localized_name(self, language: str) -> str:
         return (self.name_hans if language == "zh-hans" else self.name_hant) or self.name
 
+    def localized_copyright(self, language: str) -> str:
+        return (self.copyright_hans if language == "zh-hans" else self.copyright_hant) or self.copyright_notice
+
+    # The reprint rule, in its one home: ``reprint_problem`` says it for one source in the editor's words,
+    # ``permission_valid`` says it in SQL for the public queryset (tests/test_gate.py checks they agree).
+    # Own content and public licences are always valid; a granted permission until the end of its expiry day
+    # (Asia/Taipei); none never.
+
     def reprint_problem(self, on: datetime.date | None = None) -> str | None:
-        """Why this source's articles may not be published today, or None when they may."""
+        """Why this source's articles may not be published on ``on`` (today), or None when they may."""
         on = on or timezone.localdate()
         if self.reprint_permission in (self.Permission.OWN, self.Permission.PUBLIC):
             return None
@@ -87,6 +104,18 @@ class Source(models.Model):
                 return f"「{self.name}」的轉載授權已於 {self.permission_expires:%Y-%m-%d} 到期。"
             return None
         return f"尚未取得「{self.name}」的轉載授權。"
+
+    @classmethod
+    def permission_valid(cls, prefix: str, on: datetime.date) -> Q:
+        """Rows whose source at ``prefix`` (a foreign key path, e.g. ``"source"``) allows publication on ``on``;
+        no source at all is valid (our own article)."""
+        return (
+            Q(**{f"{prefix}__isnull": True})
+            | Q(**{f"{prefix}__reprint_permission__in": [cls.Permission.OWN, cls.Permission.PUBLIC]})
+            | (Q(**{f"{prefix}__reprint_permission": cls.Permission.GRANTED})
+               & (Q(**{f"{prefix}__permission_expires__isnull": True})
+                  | Q(**{f"{prefix}__permission_expires__gte": on})))
+        )
 
 
 def image_upload_to(instance: Image, filename: str) -> str:
@@ -189,21 +218,35 @@ class TaggedArticle(TaggedItemBase):
         ]
 
 
+def reprint_valid(on: datetime.date) -> Q:
+    """Articles whose source and original source both allow publication on ``on``."""
+    return Source.permission_valid("source", on) & Source.permission_valid("original_source", on)
+
+
 class ArticleQuerySet(models.QuerySet):
-    def published(self, *, now: datetime.datetime | None = None) -> ArticleQuerySet:
+    def published(self, *, now: datetime.datetime | None = None,
+                  today: datetime.date | None = None) -> ArticleQuerySet:
         """The one publishing rule readers see.
 
         Published articles, and scheduled ones whose time has come — so a late or missing
-        cron run never delays a story. Every published article has ``publish_at`` set
-        (publishing stamps it). ``listed_at`` is ``publish_at`` for exactly those two statuses and
-        null otherwise, so one range test on one indexed column is the whole rule, and the same
-        index gives lists their newest-first order without a sort.
+        cron run never delays a story — whose sources' reprint permissions are valid today
+        (Asia/Taipei; ``today`` defaults to the date of ``now``), so an expired permission takes
+        its articles off the site at midnight whether or not ``publish_scheduled`` has run.
+        ``listed_at`` is a database-computed column, ``publish_at`` for exactly those two statuses
+        and null otherwise, whatever writes the row: one range test on one indexed column plus two
+        joins to sources is the whole rule, and the index gives lists their newest-first order.
         """
-        return self.filter(listed_at__lte=now or timezone.now())
+        now = now or timezone.now()
+        today = today or timezone.localdate(now)
+        return self.filter(reprint_valid(today), listed_at__lte=now)
 
     def listed(self) -> ArticleQuerySet:
         """Published and scheduled articles: public now or at a set time (their pages are rendered ahead)."""
         return self.filter(listed_at__isnull=False)
+
+    def reprint_lapsed(self, *, today: datetime.date | None = None) -> ArticleQuerySet:
+        """Listed articles whose source's or original source's permission is not valid ``today``."""
+        return self.listed().exclude(reprint_valid(today or timezone.localdate()))
 
     def due(self) -> ArticleQuerySet:
         """Scheduled articles whose ``publish_at`` has passed but whose status is not flipped yet."""
@@ -234,8 +277,14 @@ class Article(models.Model):
     publish_at = models.DateTimeField("發布時間", null=True, blank=True,
                                       help_text="排程發布的時間；立即發布時會自動填入。")
     published_at = models.DateTimeField("實際發布時間", null=True, blank=True, editable=False)
-    # Derived in save(): publish_at when the status is published or scheduled, else null. See published().
-    listed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Computed by the database: publish_at when the status is published or scheduled, else null, whatever writes
+    # the row (a queryset update() too). See published(). Not refreshed by save(): read again when accessed.
+    listed_at = models.GeneratedField(
+        expression=Case(When(status__in=["published", "scheduled"], then=F("publish_at"))),
+        output_field=models.DateTimeField(null=True, blank=True),
+        db_persist=True,
+        null=True,
+    )
 
     source = models.ForeignKey(Source, verbose_name="資訊來源", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="articles", help_text="本文編譯自哪個媒體；本站原創可留空。")
@@ -311,8 +360,6 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs) -> None:
-        listed = self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED)
-        self.listed_at = self.publish_at if listed else None
         self.body = sanitize.clean_html(self.body)
         if not self.slug:
             self.slug = slugify(self.title, allow_unicode=True)[:200].strip("-") or "article"
@@ -327,28 +374,45 @@ class Article(models.Model):
                                        if not field.primary_key and field.name not in self.ATOMIC_COUNTERS]
         elif "update_fields" in kwargs and kwargs["update_fields"] is not None:
             kwargs["update_fields"] = set(kwargs["update_fields"]) | {
-                "listed_at", "body", "slug", "title_hant", "title_hans", "summary_hant", "summary_hans",
+                "body", "slug", "title_hant", "title_hans", "summary_hant", "summary_hans",
                 "body_hant", "body_hans", "copyright_hant", "copyright_hans",
             }
+        adding = self._state.adding
         super().save(*args, **kwargs)
+        if not adding:  # an insert returns the computed listed_at; an update leaves the old one: read it again
+            self.__dict__.pop("listed_at", None)
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug})
 
     def derive_variants(self) -> None:
-        """Store the Traditional and Simplified text of title, summary and body."""
+        """Store the Traditional and Simplified text of title, summary, body and the article's own notice (the
+        source's default is the source's, read when shown)."""
         self.title_hant, self.title_hans = chinese.both_variants(self.title, self.language)
         self.summary_hant, self.summary_hans = chinese.both_variants(self.summary, self.language)
         self.body_hant, self.body_hans = chinese.both_variants(self.body, self.language, html=True)
-        self.copyright_hant = chinese.to_hant(self.effective_copyright)
-        self.copyright_hans = chinese.to_hans(self.effective_copyright)
+        self.copyright_hant = chinese.to_hant(self.copyright_notice)
+        self.copyright_hans = chinese.to_hans(self.copyright_notice)
+
+    def reprint_problems(self, on: datetime.date | None = None) -> list[str]:
+        """Why its source or original source stops this article from being public on ``on`` (today)."""
+        on = on or timezone.localdate()
+        problems = []
+        for source in (self.source, self.original_source):
+            problem = source.reprint_problem(on=on) if source is not None else None
+            if problem and problem not in problems:
+                problems.append(problem)
+        return problems
 
     @property
     def is_public(self) -> bool:
+        """``published()`` for one loaded article (its sources are read: select them with it)."""
+        now = timezone.now()
         return (
             self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED)
             and self.publish_at is not None
-            and self.publish_at <= timezone.now()
+            and self.publish_at <= now
+            and not self.reprint_problems(on=timezone.localdate(now))
         )
 
     @property
@@ -360,7 +424,9 @@ class Article(models.Model):
     def localized(self, field: str, language: str) -> str:
         suffix = "hans" if language == "zh-hans" else "hant"
         if field == "copyright":
-            return getattr(self, f"copyright_{suffix}") or self.effective_copyright
+            if self.copyright_notice:
+                return getattr(self, f"copyright_{suffix}") or self.copyright_notice
+            return self.source.localized_copyright(language) if self.source_id else ""
         return getattr(self, f"{field}_{suffix}") or getattr(self, field)
 
 
@@ -595,6 +661,8 @@ class AuditEntry(models.Model):
         GLOSSARY_ADD = "glossary_add", "新增詞條"
         GLOSSARY_CHANGE = "glossary_change", "修改詞條"
         GLOSSARY_DELETE = "glossary_delete", "刪除詞條"
+        PERMISSION_LAPSED = "lapsed_down", "授權到期下架"
+        IMAGE_DETAILS = "image_details", "圖片資訊變更"
 
     created_at = models.DateTimeField("時間", default=timezone.now, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="執行者", null=True, blank=True,

@@ -24,6 +24,7 @@ from articles.models import (
     Source,
     Tag,
     TaggedArticle,
+    reprint_valid,
 )
 from articles.pagination import Page, paginate
 
@@ -94,34 +95,48 @@ def article_get_listed(*, pk: int) -> Article | None:
     return _for_page(Article.objects.listed()).filter(pk=pk).first()
 
 
-def _stored_page_queryset(*, pk: int, language: str, build: str, now: datetime.datetime) -> QuerySet:
+def _stored_page_queryset(*, pk: int, language: str, build: str, now: datetime.datetime,
+                          today: datetime.date | None = None) -> QuerySet:
     # Only a page rendered from the article's current page_version, by this build (articles.caching.stored).
-    return (Article.objects.published(now=now)
+    return (Article.objects.published(now=now, today=today)
             .filter(pk=pk, pages__language=language, pages__build=build, pages__version=F("page_version"))
             .order_by().values_list("slug", "share_total", "pages__html", "pages__deps")[:1])
 
 
 _PROBE = {"pk": -7_294_561, "language": "probe-language", "build": "probe-build",
-          "now": datetime.datetime(1970, 1, 2, 3, 4, 5, 678_901, tzinfo=datetime.UTC)}
+          "now": datetime.datetime(1970, 1, 2, 3, 4, 5, 678_901, tzinfo=datetime.UTC),
+          "today": datetime.date(1970, 1, 9)}
+
+
+def _adapt(name: str, value):
+    if name == "now":
+        return connection.ops.adapt_datetimefield_value(value)
+    if name == "today":
+        return connection.ops.adapt_datefield_value(value)
+    return value
 
 
 @functools.cache
-def _stored_page_sql(vendor: str) -> tuple[str, tuple[str, ...]]:
-    """The SQL of ``_stored_page_queryset``, compiled once, and which value goes in each parameter's place.
+def _stored_page_sql(vendor: str) -> tuple[str, tuple[tuple[str, object], ...]]:
+    """The SQL of ``_stored_page_queryset``, compiled once, and what goes in each parameter's place: a probe's
+    name (``("value", name)``: the request's value) or a constant of the rule (``("constant", value)``, e.g. a
+    permission kind).
 
     Compiling the query costs a cold article page more than running it (about 270 µs of a ~1 ms request), and it
     is the same query for every article: only the values change. It is compiled from the ORM queryset with probe
     values, so the publishing rule stays ``ArticleQuerySet.published()``'s."""
     sql, params = _stored_page_queryset(**_PROBE).query.sql_with_params()
-    adapted = {name: connection.ops.adapt_datetimefield_value(value) if name == "now" else value
-               for name, value in _PROBE.items()}
-    names = []
+    adapted = {name: _adapt(name, value) for name, value in _PROBE.items()}
+    places: list[tuple[str, object]] = []
     for param in params:
-        matches = [name for name, value in adapted.items() if param == value or param == _PROBE[name]]
-        if len(matches) != 1:
+        matches = [name for name, value in adapted.items()
+                   if type(param) in (type(value), type(_PROBE[name])) and param in (value, _PROBE[name])]
+        if len(matches) > 1:
             raise RuntimeError(f"stored page query: cannot place parameter {param!r}")
-        names.append(matches[0])
-    return sql, tuple(names)
+        places.append(("value", matches[0]) if matches else ("constant", param))
+    if {name for kind, name in places if kind == "value"} != set(_PROBE):
+        raise RuntimeError("stored page query: a probe value is missing from the compiled query")
+    return sql, tuple(places)
 
 
 def article_page_stored(*, pk: int, language: str) -> StoredPage | None:
@@ -130,11 +145,12 @@ def article_page_stored(*, pk: int, language: str) -> StoredPage | None:
 
     if not 0 < pk < 2**63:  # beyond any database integer: no such article (and SQLite would refuse the value)
         return None
-    sql, names = _stored_page_sql(connection.vendor)
+    sql, places = _stored_page_sql(connection.vendor)
+    now = timezone.now()
     values = {"pk": pk, "language": language, "build": stored.build(),
-              "now": connection.ops.adapt_datetimefield_value(timezone.now())}
+              "now": _adapt("now", now), "today": _adapt("today", timezone.localdate(now))}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [values[name] for name in names])
+        cursor.execute(sql, [values[what] if kind == "value" else what for kind, what in places])
         row = cursor.fetchone()
     return StoredPage(*row) if row else None
 
@@ -180,7 +196,8 @@ def article_related_list(*, article: Article, limit: int | None = None) -> list[
     limit = settings.RELATED_ARTICLES_SHOWN if limit is None else limit
     rows = (RelatedArticle.objects.filter(article=article, kind__in=[RelatedArticle.Kind.PINNED,
                                                                    RelatedArticle.Kind.COMPUTED])
-            .select_related("related__featured_image", "related__source").order_by("position", "pk"))
+            .select_related("related__featured_image", "related__source", "related__original_source")
+            .order_by("position", "pk"))
     ranked = sorted(rows, key=lambda row: row.kind != RelatedArticle.Kind.PINNED)  # stable: pins first
     return [row.related for row in ranked if row.related.is_public][:limit]
 
@@ -288,17 +305,10 @@ def article_revisions(*, article: Article, limit: int = 30) -> list[Revision]:
         "body", "body_hant", "body_hans", "summary_hant", "summary_hans")[:limit])
 
 
-def _reprint_blocked(prefix: str, today: datetime.date) -> Q:
-    """Articles whose ``prefix`` source would stop publication today (mirrors Source.reprint_problem)."""
-    return Q(**{f"{prefix}__reprint_permission": Source.Permission.NONE}) | Q(
-        **{f"{prefix}__reprint_permission": Source.Permission.GRANTED, f"{prefix}__permission_expires__lt": today})
-
-
 def article_list_blocked_by_reprint_gate() -> QuerySet[Article]:
     """Articles waiting to go out (in review or scheduled) whose source lacks a valid reprint permission."""
-    today = timezone.localdate()
     return (Article.objects.filter(status__in=[Article.Status.REVIEW, Article.Status.SCHEDULED])
-            .filter(_reprint_blocked("source", today) | _reprint_blocked("original_source", today))
+            .exclude(reprint_valid(timezone.localdate()))
             .select_related("source", "original_source").order_by("-updated_at"))
 
 
@@ -309,9 +319,32 @@ def article_review_queue() -> list[Article]:
                     .select_related("source", "original_source", "created_by", "updated_by")
                     .order_by("updated_at", "pk"))
     for article in articles:
-        article.reprint_problems = [problem for source in (article.source, article.original_source)
-                                    if source is not None and (problem := source.reprint_problem(on=today))]
+        article.reprint_problems = article.reprint_problems(on=today)
     return articles
+
+
+EXPIRY_WARNING_DAYS = 14
+
+
+def source_list_permission_expiring(*, days: int = EXPIRY_WARNING_DAYS) -> list[Source]:
+    """Sources whose granted permission ends within ``days`` days (today included, Asia/Taipei), soonest first,
+    each with ``published_count``: its published articles (as source or original source) that will go offline."""
+    today = timezone.localdate()
+    sources = list(Source.objects.filter(reprint_permission=Source.Permission.GRANTED,
+                                         permission_expires__gte=today,
+                                         permission_expires__lt=today + datetime.timedelta(days=days))
+                   .order_by("permission_expires", "name"))
+    if not sources:
+        return []
+    ids = [source.pk for source in sources]
+    public = Article.objects.published().filter(Q(source_id__in=ids) | Q(original_source_id__in=ids))
+    counts: dict[int, int] = dict.fromkeys(ids, 0)
+    for source_id, original_id in public.values_list("source_id", "original_source_id"):
+        for pk in {source_id, original_id} & set(ids):
+            counts[pk] += 1
+    for source in sources:
+        source.published_count = counts[source.pk]
+    return sources
 
 
 def article_latest_send_back(*, article: Article) -> AuditEntry | None:
@@ -337,4 +370,5 @@ def editors_desk(*, user, limit: int = 10) -> dict:
         "scheduled_today": list(base.filter(status=Article.Status.SCHEDULED, publish_at__gte=start,
                                             publish_at__lt=end).order_by("publish_at")[:limit]),
         "blocked": list(article_list_blocked_by_reprint_gate()[:limit]),
+        "expiring": source_list_permission_expiring(),
     }

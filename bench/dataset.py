@@ -125,7 +125,7 @@ def build(articles: int, tags: int, *, seed: int = 7) -> None:
             title = f"{titles[kind]}（{n}）"
             rows.append(Article(
                 title=title, slug=f"article-{n}", summary=summaries[body], body=bodies[body], language="zh-hant",
-                author="編譯／基準測試", status=Article.Status.PUBLISHED, listed_at=when, publish_at=when,
+                author="編譯／基準測試", status=Article.Status.PUBLISHED, publish_at=when,
                 published_at=when,
                 source=sources[n % len(sources)], featured_image=images[n % len(images)],
                 title_hant=title, title_hans=f"{titles_hans[kind]}（{n}）", summary_hant=summaries[body],

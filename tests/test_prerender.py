@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 
 from articles import selectors, services
 from articles.caching import stored as prerender
-from articles.models import Article, ArticlePage, RelatedArticle
+from articles.models import Article, ArticlePage, RelatedArticle, Source
 from tests.factories import ArticleFactory, SourceFactory, make_image
 from tests.stored_pages import live, url_in
 
@@ -128,7 +128,7 @@ def test_a_scheduled_page_is_stored_ahead_but_served_only_from_its_time(client, 
     assert client.get(article.get_absolute_url()).status_code == 404
     # Its time comes (no cron run needed): the stored page is served.
     past = timezone.now() - datetime.timedelta(minutes=1)
-    Article.objects.filter(pk=article.pk).update(publish_at=past, listed_at=past)
+    Article.objects.filter(pk=article.pk).update(publish_at=past)
     response = client.get(article.get_absolute_url())
     assert response.status_code == 200 and "明早發布的新聞" in response.content.decode()
 
@@ -214,19 +214,23 @@ def test_render_pages_renders_what_is_missing_and_is_safe_to_rerun(story, capsys
     assert "rendered 0 articles" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("case", ["published", "scheduled", "unpublished", "other_build", "other_language"])
+@pytest.mark.parametrize("case", ["published", "scheduled", "unpublished", "other_build", "other_language",
+                                  "permission_lapsed"])
 def test_the_compiled_query_answers_like_the_orm_queryset(story, case, django_capture_on_commit_callbacks):
     article = story["article"]
     language, build = "zh-hant", prerender.build()
     if case == "scheduled":
         later = timezone.now() + datetime.timedelta(hours=2)
-        Article.objects.filter(pk=article.pk).update(listed_at=later, publish_at=later)
+        Article.objects.filter(pk=article.pk).update(publish_at=later)
     elif case == "unpublished":
-        Article.objects.filter(pk=article.pk).update(listed_at=None)
+        Article.objects.filter(pk=article.pk).update(status="draft")
     elif case == "other_build":
         ArticlePage.objects.filter(article=article).update(build="older")
     elif case == "other_language":
         ArticlePage.objects.filter(article=article, language=language).delete()
+    elif case == "permission_lapsed":
+        Source.objects.filter(pk=article.source_id).update(
+            reprint_permission="granted", permission_expires=timezone.localdate() - datetime.timedelta(days=1))
     expected = list(selectors._stored_page_queryset(pk=article.pk, language=language, build=build,
                                                     now=timezone.now()))
     got = selectors.article_page_stored(pk=article.pk, language=language)

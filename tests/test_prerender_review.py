@@ -121,7 +121,7 @@ def test_pinned_article_going_public_never_appears(client, pinning, django_captu
     assert "明早發布的專題" not in served(client, url_in("zh-hant", owner))  # not public yet: left out
     # Its time comes and the cron flips it (events fire for it).
     past = timezone.now() - datetime.timedelta(minutes=1)
-    Article.objects.filter(pk=pinned.pk).update(publish_at=past, listed_at=past)
+    Article.objects.filter(pk=pinned.pk).update(publish_at=past)
     with django_capture_on_commit_callbacks(execute=True):
         assert services.articles_publish_scheduled() == [pinned.pk]
     url = url_in("zh-hant", owner)

@@ -256,14 +256,13 @@ def test_the_page_filters_by_the_publishing_rule_at_read_time(newsroom, settings
     related.rebuild()
     lightning = newsroom["lightning"]
     # Unpublished behind the events' back (a raw update): the page still never shows it.
-    Article.objects.filter(pk=newsroom["rare_tag"].pk).update(status="draft", listed_at=None)
+    Article.objects.filter(pk=newsroom["rare_tag"].pk).update(status="draft")
     assert listed(lightning) == [newsroom["rare_tag_hans"].pk]
     # A scheduled article becomes public when its time comes, with no write at all.
     not_yet = newsroom["not_yet"]
     RelatedArticle.objects.create(article=lightning, related=not_yet, kind="pinned")
     assert not_yet.pk not in listed(lightning)
-    Article.objects.filter(pk=not_yet.pk).update(publish_at=timezone.now() - datetime.timedelta(minutes=1),
-                                                 listed_at=timezone.now() - datetime.timedelta(minutes=1))
+    Article.objects.filter(pk=not_yet.pk).update(publish_at=timezone.now() - datetime.timedelta(minutes=1))
     assert listed(lightning)[0] == not_yet.pk
 
 

@@ -122,7 +122,7 @@ class ArticleAdmin(admin.ModelAdmin):
     list_display = ["thumbnail", "title", "status_badge", "source", "publish_at", "tag_list", "updated_by"]
     list_display_links = ["title"]
     list_filter = ["status", "language", "source", "publish_at"]
-    list_select_related = ["source", "featured_image", "updated_by"]
+    list_select_related = ["source", "original_source", "featured_image", "updated_by"]  # status_badge: is_public
     search_fields = ["title", "summary", "guid", "original_url", "author"]
     date_hierarchy = "publish_at"
     autocomplete_fields = ["source", "original_source", "featured_image"]

@@ -105,7 +105,7 @@ class ImageAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             focal_moved = {"focal_x", "focal_y"} & set(form.changed_data)
-            services.image_update_details(image=obj)
+            services.image_update_details(image=obj, user=request.user)
             if focal_moved:
                 services.image_update_focal_point(image=obj, focal_x=obj.focal_x, focal_y=obj.focal_y)
             return

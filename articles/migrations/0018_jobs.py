@@ -21,7 +21,7 @@ def grant(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0015_article_page_ticket'),
+        ('articles', '0017_gate_rules'),
         ('django_tasks_database', '0021_conditional_partial_index_ordering'),
     ]
 

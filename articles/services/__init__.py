@@ -21,11 +21,13 @@ from articles.services.articles import (
     article_unpublish,
     articles_convert,
     articles_publish_scheduled,
+    articles_take_down_lapsed,
 )
 from articles.services.audit import audit_record
 from articles.services.glossary import glossary_term_delete, glossary_term_save
 from articles.services.images import (
     image_create,
+    image_details_problem,
     image_update_details,
     image_update_focal_point,
     renditions_ensure,
@@ -61,10 +63,12 @@ __all__ = [
     "articles_convert",
     "articles_import",
     "articles_publish_scheduled",
+    "articles_take_down_lapsed",
     "audit_record",
     "glossary_term_delete",
     "glossary_term_save",
     "image_create",
+    "image_details_problem",
     "image_update_details",
     "image_update_focal_point",
     "jobs_retry",

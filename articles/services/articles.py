@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles import events, search
-from articles.models import Article, AuditEntry
+from articles.models import Article, AuditEntry, reprint_valid
 from articles.services.audit import audit_record
 from articles.services.common import User
 from articles.services.revisions import (
@@ -37,19 +37,19 @@ def _require(user: User, perm: str, message: str) -> None:
 
 
 def article_publish_problems(*, article: Article) -> list[str]:
-    """Everything that stops ``article`` from going public, in the editor's words."""
+    """Everything that stops ``article`` from going public, in the editor's words.
+
+    The reprint gate: ``article_save`` checks it for every save that leaves an article listed (published or
+    scheduled), so every route to the public — publish, schedule, the admin form, bulk actions, review
+    approval, revision restore, imports — goes through it; ``Article.objects.published()`` applies the same
+    rule (``Source.permission_valid``) to readers, and ``articles_publish_scheduled`` takes down what lapsed.
+    """
     problems = []
     if not (article.title or "").strip():
         problems.append("缺少標題。")
     if not (article.body or "").strip():
         problems.append("缺少內文。")
-    today = timezone.localdate()
-    for source in (article.source, article.original_source):
-        if source is None:
-            continue
-        problem = source.reprint_problem(on=today)
-        if problem and problem not in problems:
-            problems.append(problem + "取得授權並更新來源後才能發布或排程。")
+    problems += [problem + "取得授權並更新來源後才能發布或排程。" for problem in article.reprint_problems()]
     return problems
 
 
@@ -95,6 +95,9 @@ def article_save(
             article.created_by = user
         article.updated_by = user
     article.full_clean(exclude=["tags"])
+    if article.status in (Article.Status.PUBLISHED, Article.Status.SCHEDULED):
+        # The one boundary of the reprint gate: whatever the caller, a listed article passes it.
+        _check_publishable(article)
     stored = None
     if article.pk is not None:
         # The row lock makes check-and-increment one step for concurrent saves (PostgreSQL; SQLite
@@ -237,21 +240,53 @@ def article_set_status(
     return article_save(**kwargs)
 
 
+def articles_take_down_lapsed(*, today: datetime.date | None = None) -> list[int]:
+    """Make drafts of the listed articles whose source's reprint permission is no longer valid ``today``.
+
+    Readers stopped seeing them at midnight (``published()``); this puts the status in line, drops them from
+    the caches through the normal article-change path and records why. A draft, not archived: once the
+    permission is renewed an editor publishes it again, through the gate.
+    """
+    today = today or timezone.localdate()
+    taken: list[int] = []
+    for pk in Article.objects.reprint_lapsed(today=today).order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            article = (Article.objects.select_for_update(of=("self",)).select_related("source", "original_source")
+                       .filter(pk=pk).first())
+            if article is None or article.status not in (Article.Status.PUBLISHED, Article.Status.SCHEDULED):
+                continue
+            problems = article.reprint_problems(on=today)
+            if not problems:
+                continue  # renewed meanwhile
+            old_status = article.status
+            article.status = Article.Status.DRAFT
+            article_save(article=article, note="授權到期，自動下架")
+            labels = dict(Article.Status.choices)
+            audit_record(action=AuditEntry.Action.PERMISSION_LAPSED, obj=article,
+                         from_value=labels.get(old_status, old_status), to_value=labels[article.status],
+                         note=" ".join(problems))
+            taken.append(pk)
+    return taken
+
+
 def articles_publish_scheduled(*, now: datetime.datetime | None = None) -> list[int]:
     """Flip due scheduled articles to published, each exactly once even under concurrent runs.
 
     The conditional UPDATE is the claim: of two runs racing for the same row only one sees
-    ``status='scheduled'`` still true and gets a row count of 1.
+    ``status='scheduled'`` still true and gets a row count of 1. An article whose permission lapsed since it
+    was scheduled is never published: ``articles_take_down_lapsed`` (run first by ``publish_scheduled``)
+    makes it a draft.
     """
     now = now or timezone.now()
     published: list[int] = []
-    due_ids = list(
-        Article.objects.filter(status=Article.Status.SCHEDULED, publish_at__lte=now)
-        .order_by("publish_at")
-        .values_list("pk", flat=True)
-    )
+    claimable = Article.objects.filter(reprint_valid(timezone.localdate(now)), status=Article.Status.SCHEDULED,
+                                       publish_at__lte=now)
+    due_ids = list(claimable.order_by("publish_at").values_list("pk", flat=True))
     for pk in due_ids:
         with transaction.atomic():
+            # No joins in the claim: with them Django would make it ``pk IN (SELECT ...)``, which PostgreSQL
+            # does not re-check on the row a concurrent run just flipped. (A permission withdrawn in between
+            # still hides the article from readers; the next run takes it down.)
             claimed = Article.objects.filter(pk=pk, status=Article.Status.SCHEDULED, publish_at__lte=now).update(
                 status=Article.Status.PUBLISHED, published_at=now
             )

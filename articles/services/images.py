@@ -20,14 +20,14 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import FileSystemStorage, Storage
 from django.core.files.utils import validate_file_name
 from django.db import IntegrityError, transaction
 
 from articles import events, images, renditions
-from articles.models import Image, Rendition, image_upload_to, rendition_upload_to
+from articles.models import Article, AuditEntry, Image, Rendition, image_upload_to, rendition_upload_to
 from articles.services.common import User
 
 logger = logging.getLogger(__name__)
@@ -105,12 +105,52 @@ def image_create(
     return image
 
 
+# What a reader is told about a picture: changed on one a listed article shows, only by an editor, audited.
+GUARDED_DETAILS = ("credit", "caption", "alt_text", "ai_generated", "source_id")
+
+
+def image_details_changes(*, image: Image) -> dict[str, tuple[object, object]]:
+    """The guarded details ``image`` changes from the stored row: {field: (from, to)}."""
+    stored = Image.objects.filter(pk=image.pk).values(*GUARDED_DETAILS).first() if image.pk else None
+    if stored is None:
+        return {}
+    return {name: (stored[name], getattr(image, name)) for name in GUARDED_DETAILS
+            if stored[name] != getattr(image, name)}
+
+
+def image_details_problem(*, image: Image, user: User = None) -> str | None:
+    """Why ``user`` may not save ``image``'s changed details, or None: only editors (the publish permission)
+    change what readers are told about a picture a published or scheduled article shows."""
+    from articles.services.articles import PUBLISH_PERMISSION
+
+    if user is None or user.has_perm(PUBLISH_PERMISSION) or not image_details_changes(image=image):
+        return None
+    if not Article.objects.listed().filter(featured_image_id=image.pk).exists():
+        return None
+    return "這張圖片是已發布或已排程文章的主圖，只有編輯可以修改它的圖片來源、圖說、替代文字、AI 標示或出處。"
+
+
 @transaction.atomic
-def image_update_details(*, image: Image) -> Image:
-    """Save an edited alt text, caption, credit or provenance; the pages showing the picture follow."""
+def image_update_details(*, image: Image, user: User = None) -> Image:
+    """Save an edited alt text, caption, credit or provenance; the pages showing the picture follow.
+
+    Refused (``PermissionDenied``) for a user without the editors' publish permission when a listed article
+    shows the picture; every change of its details is written to the audit trail, from and to.
+    """
+    from articles.services.audit import audit_record
+
+    problem = image_details_problem(image=image, user=user)
+    if problem:
+        raise PermissionDenied(problem)
+    changes = image_details_changes(image=image)
     shown = Image.objects.filter(pk=image.pk).values(*IMAGE_SHOWN).first()
     image.full_clean(exclude=["file", "content_hash"])
     image.save()
+    if changes:
+        labels = {name: str(Image._meta.get_field(name.removesuffix("_id")).verbose_name) for name in changes}
+        audit_record(action=AuditEntry.Action.IMAGE_DETAILS, obj=image, user=user,
+                     from_value="；".join(f"{labels[n]}：{old}" for n, (old, _) in changes.items()),
+                     to_value="；".join(f"{labels[n]}：{new}" for n, (_, new) in changes.items()))
     if shown != {name: getattr(image, name) for name in IMAGE_SHOWN}:
         events.record(images=[image.pk])
     return image

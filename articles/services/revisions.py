@@ -121,7 +121,10 @@ def revision_restore(*, revision: Revision, user: User = None) -> Article:
     """Make ``revision``'s content (tags included) the article's current content, saved as a new revision.
 
     The workflow state (status, publish time) stays as it is now: restoring text never publishes or
-    unpublishes anything.
+    unpublishes anything. So restoring into a published or scheduled article passes the reprint gate like any
+    save of a listed article (``article_save``): when its source's (or the revision's source's) permission is
+    not valid today the restore is refused with ``ValidationError`` and nothing changes — unpublish it first
+    to restore the text as a draft.
     """
     from articles.services.articles import article_save, article_set_tags
     from articles.services.audit import audit_record

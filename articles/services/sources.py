@@ -9,8 +9,10 @@ from articles.models import AuditEntry, Source
 from articles.services.audit import audit_record
 from articles.services.common import User
 
-# What article pages show of a source (its name in both scripts, its page, its homepage as the upstream link).
-SHOWN = ("name", "name_hant", "name_hans", "slug", "homepage")
+# What article pages show of a source (its name in both scripts, its page, its homepage as the upstream link,
+# its default copyright notice), and whether they are public at all (its reprint permission).
+SHOWN = ("name", "name_hant", "name_hans", "slug", "homepage", "copyright_notice", "reprint_permission",
+         "permission_expires")
 
 
 def _permission_text(permission: str, expires, note: str) -> str:
@@ -24,7 +26,12 @@ def _permission_text(permission: str, expires, note: str) -> str:
 
 @transaction.atomic
 def source_save(*, source: Source, user: User = None) -> Source:
-    """Create or update a source; a change to its reprint permission is written to the audit trail."""
+    """Create or update a source; a change to its reprint permission is written to the audit trail.
+
+    Pages showing the source are rendered again after a change of what they show of it (a new default
+    copyright notice reaches every article without one of its own) or of its permission (articles leave or
+    return to the public site at once, their cached pages dropped).
+    """
     old = shown = None
     if source.pk is not None:
         old = Source.objects.filter(pk=source.pk).values(

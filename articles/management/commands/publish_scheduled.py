@@ -1,8 +1,9 @@
-"""Publish scheduled articles whose time has come.
+"""Publish scheduled articles whose time has come, and take down those whose reprint permission lapsed.
 
 Run it from cron every minute. Readers already see a due article before this runs
-(``Article.objects.published()`` includes it); this flips its status, stamps
-``published_at`` and lets the rest of the site catch up. Two runs at once publish each
+(``Article.objects.published()`` includes it) and stop seeing one whose permission expired
+at midnight; this flips their status (published, or draft with a 授權到期下架 audit entry),
+stamps ``published_at`` and lets the rest of the site catch up. Two runs at once publish each
 article exactly once.
 """
 
@@ -21,12 +22,19 @@ class Command(BaseCommand):
         from articles.models import Article
 
         if dry_run:
-            due = Article.objects.due().order_by("publish_at")
+            lapsed = Article.objects.reprint_lapsed().order_by("pk")
+            for article in lapsed:
+                self.stdout.write(f"會下架 #{article.pk} {article.title}（轉載授權已失效）")
+            due = Article.objects.due().exclude(pk__in=lapsed.values("pk")).order_by("publish_at")
             for article in due:
                 self.stdout.write(f"會發布 #{article.pk} {article.title}（{article.publish_at:%Y-%m-%d %H:%M}）")
             self.stdout.write(self.style.SUCCESS(f"共 {due.count()} 篇到期（未寫入）"))
             return
+        taken_down = services.articles_take_down_lapsed()
+        for pk in taken_down:
+            self.stdout.write(f"已下架 #{pk}（轉載授權已失效）")
         published = services.articles_publish_scheduled()
         for pk in published:
             self.stdout.write(f"已發布 #{pk}")
-        self.stdout.write(self.style.SUCCESS(f"published {len(published)}"))
+        self.stdout.write(self.style.SUCCESS(f"published {len(published)}"
+                                             + (f", taken down {len(taken_down)}" if taken_down else "")))
