@@ -20,7 +20,7 @@ import threading
 import time
 from pathlib import Path
 
-PAUSE = 0.004  # between deletions
+PAUSE = 0.02  # between deletions: fast enough to hit every key in a run, slow enough to leave cached pages
 RELIST_EVERY = 25  # deletions between two listings of the keys (new pages get stored all the time)
 
 
@@ -28,12 +28,12 @@ class Keys:
     """List and delete the raw keys of the default cache."""
 
     def __init__(self) -> None:
-        from django.core.cache import cache
+        from django.core.cache import caches
         from django.core.cache.backends.db import DatabaseCache
         from django.core.cache.backends.filebased import FileBasedCache
         from django.core.cache.backends.redis import RedisCache
 
-        self.cache = cache
+        self.cache = cache = caches["default"]
         self.kind = None
         if isinstance(cache, RedisCache):
             self.kind = "redis"
