@@ -32,7 +32,7 @@ _runs = itertools.count(1)
 
 # Settings of the test process that must not leak into a run's processes unless the run asks for them.
 OWN_SETTINGS = {"DATABASE_URL", "REDIS_URL", "CACHE_KEY_PREFIX", "DJANGO_SETTINGS_MODULE", "DEBUG", "MEDIA_ROOT",
-                "SQLITE_TEST_NAME", "PAGE_CACHE_SECONDS", "GUNICORN_BIND", "WEB_CONCURRENCY"}
+                "SQLITE_TEST_NAME", "PAGE_CACHE_SECONDS", "GUNICORN_BIND", "WEB_CONCURRENCY", "TASKS_BACKEND", "CACHE_DIR"}
 
 
 def free_port() -> int:
@@ -129,6 +129,7 @@ class Site:
             "DJANGO_SETTINGS_MODULE": "tests.race.settings", "DEBUG": "0", "SECRET_KEY": "race-test-secret-" + "x" * 40,
             "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_SSL_REDIRECT": "0", "PLAIN_STATIC": "1",
             "SERVE_MEDIA": "1", "MEDIA_ROOT": str(self.folder / "media"), "LOG_LEVEL": "WARNING",
+            "CACHE_DIR": str(self.folder / "cache"),  # the default configuration's shared cache, this site's own
             "PYTHONUNBUFFERED": "1",
         })
         # For bisecting a failure, e.g. RACE_EXTRA_ENV="PAGE_CACHE_SECONDS=0" (stored pages only, no page cache).
