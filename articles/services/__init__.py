@@ -33,6 +33,7 @@ from articles.services.images import (
 from articles.services.imports import article_import, articles_import
 from articles.services.revisions import (
     ArticleConflict,
+    revision_dismiss_upstream,
     revision_record,
     revision_restore,
     revisions_prune,
@@ -67,6 +68,7 @@ __all__ = [
     "image_update_details",
     "image_update_focal_point",
     "renditions_ensure",
+    "revision_dismiss_upstream",
     "revision_record",
     "revision_restore",
     "revisions_prune",
