@@ -84,7 +84,7 @@ def _reasons(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
-# --- sources -----------------------------------------------------------------------
+# --- the operator's binding ------------------------------------------------------
 
 
 def unbound_feed_reason(record: importers.Record) -> str:
