@@ -180,7 +180,7 @@ def test_the_admin_lists_filters_and_explains_a_pending_upstream_update(editor_c
     changelist = reverse("admin:articles_article_changelist")
     page = editor_client.get(changelist, {"upstream": "pending"}).content.decode()
     assert article.title in page and other.title not in page
-    assert "有待確認的上游更新" in page
+    assert "有待確認的上游更新" in page and page.count("data-upstream-badge") == 1
     assert other.title in editor_client.get(changelist, {"upstream": "none"}).content.decode()
 
     change = editor_client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()

@@ -258,9 +258,11 @@ class ArticleAdmin(admin.ModelAdmin):
         return format_html('<span style="color:#fff;background:{};padding:2px 8px;border-radius:10px">{}</span>',
                            STATUS_COLOURS.get(obj.status, "#6b7280"), label)
 
-    @admin.display(description="上游更新", boolean=True, ordering="has_pending_upstream")
-    def upstream_badge(self, obj: Article) -> bool | None:
-        return True if getattr(obj, "has_pending_upstream", False) else None
+    @admin.display(description="上游更新", ordering="-has_pending_upstream")
+    def upstream_badge(self, obj: Article) -> str:
+        if not getattr(obj, "has_pending_upstream", False):
+            return ""
+        return format_html('<span data-upstream-badge style="color:#b45309;font-weight:bold">{}</span>', "待確認")
 
     @admin.display(description="標籤")
     def tag_list(self, obj: Article) -> str:
