@@ -163,7 +163,7 @@ def conflict_message(*, article_id: int, base_version: int, current_version: int
     revisions = Revision.objects.filter(article_id=article_id)
     # The revision the editor started from (a tag-only change or a re-conversion can share its number).
     base = revisions.filter(version__lte=base_version).order_by("-version", "-created_at", "-id").first()
-    newest = revisions.order_by("-created_at", "-id").first()
+    newest = revisions.filter(pending_upstream=False).order_by("-created_at", "-id").first()
     text = (f"這篇文章在您開啟後已被其他人儲存（您開啟的是版本 {base_version}，目前是版本 {current_version}）。"
             "為避免覆蓋對方的修改，這次儲存沒有寫入；請複製您的修改，重新載入頁面後再套用。")
     if base is not None and newest is not None and base.pk != newest.pk:

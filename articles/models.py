@@ -615,6 +615,11 @@ class Revision(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="編輯者", null=True, blank=True,
                              on_delete=models.SET_NULL, related_name="+")
     note = models.CharField("說明", max_length=200, blank=True, help_text="例如：還原自某個版本、重新轉換繁簡。")
+    pending_upstream = models.BooleanField(
+        "待審的上游更新", default=False,
+        help_text="匯入時上游已更新、但文章已不是草稿：上游的內容存成這個版本，文章本身不變；"
+                  "編輯比較後以「還原此版本」採用，或忽略。",
+    )
     title = models.CharField("標題", max_length=300)
     summary = models.TextField("摘要", blank=True)
     body = models.TextField("內文")

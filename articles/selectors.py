@@ -305,6 +305,21 @@ def article_revisions(*, article: Article, limit: int = 30) -> list[Revision]:
         "body", "body_hant", "body_hans", "summary_hant", "summary_hans")[:limit])
 
 
+def pending_upstream_exists() -> Exists:
+    """True for an article with an upstream update waiting for an editor (to annotate or filter articles)."""
+    return Exists(Revision.objects.filter(article=OuterRef("pk"), pending_upstream=True))
+
+
+def article_pending_upstream(*, article: Article) -> Revision | None:
+    """The upstream update of ``article`` waiting for an editor, if any."""
+    return article.revisions.filter(pending_upstream=True).only("pk", "article_id", "version", "created_at").first()
+
+
+def article_current_revision(*, article: Article) -> Revision | None:
+    """The revision holding the article's current content (an upstream update waiting is newer, not current)."""
+    return article.revisions.filter(pending_upstream=False).first()
+
+
 def article_list_blocked_by_reprint_gate() -> QuerySet[Article]:
     """Articles waiting to go out (in review or scheduled) whose source lacks a valid reprint permission."""
     return (Article.objects.filter(status__in=[Article.Status.REVIEW, Article.Status.SCHEDULED])

@@ -128,6 +128,7 @@ def test_json_records_are_normalised_with_their_position():
     assert (first.guid, first.key, first.language) == ("8btc-12345", "8btc-12345", "zh-hans")
     assert first.published_at == datetime.datetime(2023, 7, 12, tzinfo=datetime.UTC)
     assert first.source == importers.SourceRef("8BTC", "https://www.8btc.com")
+    assert not first.needs_binding
     assert first.original_source == importers.SourceRef("少数派", "https://sspai.com")
     assert first.tags == ("GPT-4", "OpenAI", "人工智能")
     assert first.image.path == "images/gpt4.jpg" and first.image.ai_generated is True
@@ -256,6 +257,7 @@ def test_folders_are_read_recursively_in_name_order(tmp_path):
 def test_rss_items_become_records():
     first, second = importers.read_path(DATA / "feed-rss.xml")
     assert first.source == importers.SourceRef("巴比特", "https://www.8btc.com/")
+    assert first.needs_binding  # the channel names itself: never trusted to pick the source
     assert first.original_source == importers.SourceRef("少数派", "https://sspai.com/")
     assert (first.guid, first.url, first.position) == ("8btc-20001", "https://www.8btc.com/article/20001", "item 1")
     assert first.language == "zh-hans"

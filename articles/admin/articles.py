@@ -15,7 +15,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from articles import selectors, services, views
-from articles.admin import history
+from articles.admin import history, upstream
 from articles.forms import ArticleAdminForm
 from articles.models import Article, RelatedArticle, Revision
 
@@ -119,18 +119,19 @@ class RelatedArticleInline(admin.TabularInline):
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    list_display = ["thumbnail", "title", "status_badge", "source", "publish_at", "tag_list", "updated_by"]
+    list_display = ["thumbnail", "title", "status_badge", "upstream_badge", "source", "publish_at", "tag_list",
+                    "updated_by"]
     list_display_links = ["title"]
-    list_filter = ["status", "language", "source", "publish_at"]
+    list_filter = ["status", upstream.PendingUpstreamFilter, "language", "source", "publish_at"]
     list_select_related = ["source", "original_source", "featured_image", "updated_by"]  # status_badge: is_public
     search_fields = ["title", "summary", "guid", "original_url", "author"]
     date_hierarchy = "publish_at"
     autocomplete_fields = ["source", "original_source", "featured_image"]
     readonly_fields = ["conversion_check", "published_at", "share_total", "share_breakdown", "created_at",
                        "created_by", "updated_at", "updated_by", "related_computed", "revision_list", "audit_trail",
-                       "review_feedback"]
+                       "review_feedback", "upstream_notice"]
     inlines = [RelatedArticleInline]
-    actions = ["action_submit_for_review", "action_publish", "action_unpublish"]
+    actions = ["action_submit_for_review", "action_publish", "action_unpublish", "action_dismiss_upstream"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body", "language", "author", "tags", "featured_image",
                            "base_version"]}),
@@ -153,7 +154,8 @@ class ArticleAdmin(admin.ModelAdmin):
         js = ["js/admin-tags.js"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("tagged_items__tag")
+        return (super().get_queryset(request).prefetch_related("tagged_items__tag")
+                .annotate(has_pending_upstream=selectors.pending_upstream_exists()))
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -176,7 +178,16 @@ class ArticleAdmin(admin.ModelAdmin):
         if obj is not None and selectors.article_latest_send_back(article=obj) is not None:
             fieldsets.insert(0, ("編輯退回意見", {"fields": ["review_feedback"],
                                               "description": "編輯把這篇文章退回修改；改好後請再送審。"}))
+        if obj is not None and getattr(obj, "has_pending_upstream", False):
+            fieldsets.insert(0, ("上游更新待確認", {"fields": ["upstream_notice"]}))
         return fieldsets
+
+    @admin.display(description="上游的新版本")
+    def upstream_notice(self, obj: Article) -> str:
+        pending = selectors.article_pending_upstream(article=obj) if obj.pk else None
+        if pending is None:
+            return "—"
+        return upstream.render_notice(obj, pending, can_accept=getattr(obj, "can_restore", False))
 
     @admin.display(description="編輯的意見")
     def review_feedback(self, obj: Article) -> str:
@@ -247,6 +258,12 @@ class ArticleAdmin(admin.ModelAdmin):
         return format_html('<span style="color:#fff;background:{};padding:2px 8px;border-radius:10px">{}</span>',
                            STATUS_COLOURS.get(obj.status, "#6b7280"), label)
 
+    @admin.display(description="上游更新", ordering="-has_pending_upstream")
+    def upstream_badge(self, obj: Article) -> str:
+        if not getattr(obj, "has_pending_upstream", False):
+            return ""
+        return format_html('<span data-upstream-badge style="color:#b45309;font-weight:bold">{}</span>', "待確認")
+
     @admin.display(description="標籤")
     def tag_list(self, obj: Article) -> str:
         return format_html_join("、", "{}", ((item.tag.name,) for item in obj.tagged_items.all())) or "—"
@@ -276,6 +293,11 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.action(description="下架所選文章（改回草稿）")
     def action_unpublish(self, request, queryset):
         self._bulk(request, queryset, services.article_unpublish, "已下架")
+
+    @admin.action(description="忽略所選文章的上游更新（維持目前內容）")
+    def action_dismiss_upstream(self, request, queryset):
+        self._bulk(request, queryset.filter(selectors.pending_upstream_exists()),
+                   services.revision_dismiss_upstream, "已忽略上游更新，共")
 
     # --- preview ------------------------------------------------------------------
     def get_urls(self):
@@ -340,7 +362,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 self.message_user(request, f"已把版本 {revision.version} 的內容還原為目前內容（另存為新版本）。",
                                   messages.SUCCESS)
             return redirect("admin:articles_article_change", pk)
-        newest = article.revisions.first()
+        newest = selectors.article_current_revision(article=article)
         context = {
             **self.admin_site.each_context(request),
             "title": f"還原版本 {revision.version}：{article.title}",

@@ -39,7 +39,8 @@ def render_revision_list(article: Article, revisions: list[Revision], *, can_res
     """The article's revisions with links to compare them and, for those who may edit, to restore one."""
     if not revisions:
         return "尚無版本紀錄；下次儲存時會開始保留。"
-    newest = revisions[0]
+    # The current content is the newest revision an edit saved; an upstream update waiting is newer but not current.
+    newest = next((revision for revision in revisions if not revision.pending_upstream), revisions[0])
     rows = []
     for index, revision in enumerate(revisions):
         links = []
@@ -49,11 +50,15 @@ def render_revision_list(article: Article, revisions: list[Revision], *, can_res
             links.append(format_html('<a href="{}">與前一版比較</a>',
                                      diff_url(article.pk, revisions[index + 1], revision)))
         if can_restore and revision.pk != newest.pk:
-            links.append(format_html('<a href="{}" data-restore>還原此版本…</a>',
+            label = "採用此上游版本…" if revision.pending_upstream else "還原此版本…"
+            links.append(format_html('<a href="{}" data-restore>{}</a>',
                                      reverse("admin:articles_article_revision_restore",
-                                             args=[article.pk, revision.pk])))
+                                             args=[article.pk, revision.pk]), label))
+        note = revision.note or ""
+        if revision.pending_upstream:
+            note = format_html("<strong data-pending-upstream>待確認的上游更新</strong> {}", note)
         rows.append((revision.version, when(revision.created_at), who(revision.user),
-                     revision.get_status_display(), revision.title, revision.note or "",
+                     revision.get_status_display(), revision.title, note,
                      format_html_join("｜", "{}", ((link,) for link in links))))
     body = format_html_join(
         "", '<tr data-revision="{}"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',

@@ -24,8 +24,10 @@ from articles.importers.feeds import read_feed
 from articles.importers.fetching import MAX_REDIRECTS, USER_AGENT, address_allowed, fetch
 from articles.importers.files import (
     FILE_SUFFIXES,
+    Document,
     image_bytes,
     import_files,
+    iter_documents,
     iter_items,
     max_file_bytes,
     read_bytes,
@@ -64,6 +66,7 @@ __all__ = [
     "MAX_TAG_LENGTH",
     "MAX_URL_LENGTH",
     "USER_AGENT",
+    "Document",
     "Failure",
     "FetchError",
     "ImageRef",
@@ -76,6 +79,7 @@ __all__ = [
     "fetch",
     "image_bytes",
     "import_files",
+    "iter_documents",
     "iter_items",
     "max_body_bytes",
     "max_file_bytes",

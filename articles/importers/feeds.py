@@ -36,7 +36,11 @@ from articles.importers.records import (
 
 
 def read_feed(data: bytes, *, origin: str, base_url: str = "") -> list[Item]:
-    """Records from an RSS 2.0 or Atom document that defusedxml has accepted."""
+    """Records from an RSS 2.0 or Atom document that defusedxml has accepted.
+
+    Each record's ``source`` is what the channel calls itself, for the report only: ``needs_binding`` says
+    the operator must name the source (a feed can call itself anything).
+    """
     try:
         defusedxml.ElementTree.fromstring(data)
     except defusedxml.DefusedXmlException as exc:
@@ -52,7 +56,7 @@ def read_feed(data: bytes, *, origin: str, base_url: str = "") -> list[Item]:
     try:
         name = plain_text(feed.get("title", ""))
         if not name:
-            raise Invalid("摘要沒有標題（title），無法判斷來源")
+            raise Invalid("摘要沒有標題（title）")
         source = _source_ref({"name": name, "url": feed.get("link", "")}, "feed link")
         language = normalise_language(feed.get("language"))
     except Invalid as exc:
@@ -121,6 +125,7 @@ def _feed_record(entry, feed, *, source: SourceRef, language: str | None, origin
         tags=_tags([t.get("term") or "" for t in entry.get("tags", [])]),
         image=_feed_image(entry, title=title, credit=plain_text(credit)),
         copyright=plain_text(entry.get("rights") or feed.get("rights") or ""),
+        needs_binding=True,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -90,9 +91,24 @@ def image_bytes(record: Record) -> tuple[bytes, str]:
     return candidate.read_bytes(), candidate.name
 
 
+@dataclass(frozen=True)
+class Document:
+    """One file or fetched URL and what it held; ``url`` is set when it was fetched (a subscription's feed)."""
+
+    origin: str
+    items: list[Item]
+    url: str = ""
+
+
+def iter_documents(paths: Iterable[str | Path] = (), urls: Iterable[str] = ()) -> Iterator[Document]:
+    """Each file (folders: the files inside) and each URL, in order, with its records and failures."""
+    for path in import_files(paths):
+        yield Document(str(path), read_path(path))
+    for url in urls:
+        yield Document(url, read_url(url), url=url)
+
+
 def iter_items(paths: Iterable[str | Path] = (), urls: Iterable[str] = ()) -> Iterator[Item]:
     """Every record (or failure) from the given files, folders and URLs, in order."""
-    for path in import_files(paths):
-        yield from read_path(path)
-    for url in urls:
-        yield from read_url(url)
+    for document in iter_documents(paths, urls):
+        yield from document.items

@@ -88,6 +88,10 @@ class Record:
     copyright: str = ""
     base_dir: Path | None = field(default=None, compare=False)  # image paths are relative to this
     checksum: str = field(default="", compare=False)
+    # A feed names itself (its channel title and link), and anyone can call their feed anything: its records
+    # go only to the source the operator bound it to (--source, or a subscription's feed URL), never to
+    # the source ``source`` names.
+    needs_binding: bool = field(default=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.checksum:
@@ -136,7 +140,7 @@ class FetchError(Invalid):
 def _checksum(record: Record) -> str:
     # Everything upstream said, normalised; where it sat in the file does not count.
     data = asdict(record)
-    for key in ("origin", "position", "base_dir", "checksum"):
+    for key in ("origin", "position", "base_dir", "checksum", "needs_binding"):
         data.pop(key)
     payload = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()

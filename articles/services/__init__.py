@@ -36,6 +36,7 @@ from articles.services.imports import article_import, articles_import
 from articles.services.jobs import jobs_retry
 from articles.services.revisions import (
     ArticleConflict,
+    revision_dismiss_upstream,
     revision_record,
     revision_restore,
     revisions_prune,
@@ -73,6 +74,7 @@ __all__ = [
     "image_update_focal_point",
     "jobs_retry",
     "renditions_ensure",
+    "revision_dismiss_upstream",
     "revision_record",
     "revision_restore",
     "revisions_prune",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -56,13 +56,20 @@ def _tag_names(article_ids: list[int]) -> dict[int, list[str]]:
 
 @transaction.atomic
 def revision_record(*, article: Article, user: User = None, note: str = "",
-                    tags: list[str] | None = None) -> Revision:
-    """Keep the article's content as it is now (tags included) as its newest revision."""
+                    tags: list[str] | None = None, pending_upstream: bool = False) -> Revision:
+    """Keep the article's content as it is now (tags included) as its newest revision.
+
+    ``pending_upstream``: ``article`` is an unsaved copy holding an upstream update of a live article;
+    the revision waits for an editor (``revision_restore`` accepts it) and replaces any older one waiting.
+    """
     if tags is None:
         tags = _tag_names([article.pk])[article.pk]
     revision = _snapshot(article, tags)
     revision.user = _actor(user)
     revision.note = note[:200]
+    revision.pending_upstream = pending_upstream
+    if pending_upstream:
+        Revision.objects.filter(article_id=article.pk, pending_upstream=True).update(pending_upstream=False)
     revision.save()
     return revision
 
@@ -92,16 +99,21 @@ def revisions_prune(*, article: Article, keep: int | None = None) -> int:
     """Delete old revisions; returns how many went.
 
     Kept: the newest ``keep`` (settings.REVISIONS_KEEP, default 50), the newest of every day (Asia/Taipei),
-    and the newest revision saved as published (or scheduled) — the content readers see or last saw.
+    the newest revision saved as published (or scheduled) — the content readers see or last saw — and an
+    upstream update still waiting for an editor.
     """
     keep = keep if keep is not None else getattr(settings, "REVISIONS_KEEP", DEFAULT_KEEP)
-    rows = list(article.revisions.order_by("-created_at", "-id").values_list("pk", "created_at", "status"))
+    rows = list(article.revisions.order_by("-created_at", "-id")
+                .values_list("pk", "created_at", "status", "pending_upstream"))
     if len(rows) <= keep:
         return 0
-    kept = {pk for pk, _, _ in rows[:keep]}
+    kept = {row[0] for row in rows[:keep]}
     days: set = set()
     published_kept = False
-    for pk, created_at, status in rows:
+    for pk, created_at, status, pending in rows:
+        if pending:  # never shown to readers; it waits for an editor's decision
+            kept.add(pk)
+            continue
         day = timezone.localtime(created_at).date()
         if day not in days:
             days.add(day)
@@ -110,7 +122,7 @@ def revisions_prune(*, article: Article, keep: int | None = None) -> int:
         if status in (Article.Status.PUBLISHED, Article.Status.SCHEDULED) and not published_kept:
             published_kept = True
             kept.add(pk)
-    doomed = [pk for pk, _, _ in rows if pk not in kept]
+    doomed = [row[0] for row in rows if row[0] not in kept]
     if doomed:
         Revision.objects.filter(pk__in=doomed).delete()
     return len(doomed)
@@ -124,7 +136,8 @@ def revision_restore(*, revision: Revision, user: User = None) -> Article:
     unpublishes anything. So restoring into a published or scheduled article passes the reprint gate like any
     save of a listed article (``article_save``): when its source's (or the revision's source's) permission is
     not valid today the restore is refused with ``ValidationError`` and nothing changes — unpublish it first
-    to restore the text as a draft.
+    to restore the text as a draft. Restoring an upstream update that was waiting
+    for an editor accepts it.
     """
     from articles.services.articles import article_save, article_set_tags
     from articles.services.audit import audit_record
@@ -139,8 +152,24 @@ def revision_restore(*, revision: Revision, user: User = None) -> Article:
     article.source_id = revision.source_pk if revision.source_pk in existing else None
     article.original_source_id = revision.original_source_pk if revision.original_source_pk in existing else None
     note = f"還原自版本 {revision.version}（{timezone.localtime(revision.created_at):%Y-%m-%d %H:%M}）"
+    if revision.pending_upstream:
+        note = f"採用上游更新（{timezone.localtime(revision.created_at):%Y-%m-%d %H:%M} 匯入）"
+        Revision.objects.filter(pk=revision.pk).update(pending_upstream=False)
+        revision.pending_upstream = False
     article_save(article=article, user=user, note=note)
     article_set_tags(article=article, names=list(revision.tags), user=user)
     audit_record(action=AuditEntry.Action.RESTORE, obj=article, user=user, from_value=f"版本 {revision.version}",
                  to_value=f"版本 {article.version}", note=note)
     return article
+
+
+@transaction.atomic
+def revision_dismiss_upstream(*, article: Article, user: User = None) -> int:
+    """Keep the article as it is: its upstream update stops waiting (it stays in the history); returns how many."""
+    from articles.services.articles import PUBLISH_PERMISSION
+
+    if user is not None and not user.has_perm(PUBLISH_PERMISSION):
+        raise PermissionDenied("只有編輯可以處理上游更新。")
+    who = user.get_username() if _actor(user) is not None else "系統"
+    return Revision.objects.filter(article_id=article.pk, pending_upstream=True).update(
+        pending_upstream=False, note=f"上游更新（{who} 於 {timezone.localtime():%Y-%m-%d %H:%M} 決定不採用）"[:200])

@@ -32,7 +32,8 @@ _runs = itertools.count(1)
 
 # Settings of the test process that must not leak into a run's processes unless the run asks for them.
 OWN_SETTINGS = {"DATABASE_URL", "REDIS_URL", "CACHE_KEY_PREFIX", "DJANGO_SETTINGS_MODULE", "DEBUG", "MEDIA_ROOT",
-                "SQLITE_TEST_NAME", "PAGE_CACHE_SECONDS", "GUNICORN_BIND", "WEB_CONCURRENCY", "TASKS_BACKEND", "CACHE_DIR"}
+                "SQLITE_TEST_NAME", "PAGE_CACHE_SECONDS", "GUNICORN_BIND", "WEB_CONCURRENCY", "TASKS_BACKEND",
+                "CACHE_DIR"}
 
 
 def free_port() -> int:

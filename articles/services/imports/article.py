@@ -1,11 +1,13 @@
-"""Importing articles: each upstream record becomes (or updates) one draft article, in its own transaction.
-
-The readers in ``articles.importers`` turn files and feeds into plain records; this module writes them.
+"""One upstream record -> one article, in its own transaction (``article_import``).
 
 * Idempotent: an article is found by (source, guid — or the URL when there is no guid). The same
-  upstream record (same ``import_checksum``) changes nothing; a changed one updates the article,
-  unless an editor has edited it since the import (its content no longer hashes to
-  ``import_content_hash``): then the editor's version stays and the report says so.
+  upstream record (same ``import_checksum``) changes nothing.
+* A changed record updates a **draft** in place, unless an editor has edited it since the import (its
+  content no longer hashes to ``import_content_hash``): then the editor's version stays and the report
+  says so. An article past the draft stage (in review, scheduled, published, archived) is never changed
+  by an import: the upstream version becomes a revision waiting for an editor (``pending_upstream``),
+  accepted with ``revision_restore`` or dismissed with ``revision_dismiss_upstream``.
+* The source is the one the operator bound the document to, else the outlet's site (``sources``).
 * One record, one transaction: a record that fails is reported and rolled back whole, the others land.
 * Two imports at once create each article once: the unique constraint on (source, guid) decides, and
   the loser of the race (IntegrityError, or the uniqueness check in ``full_clean``) updates instead.
@@ -17,23 +19,20 @@ from __future__ import annotations
 import enum
 import hashlib
 import logging
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from pathlib import Path
-from urllib.parse import urlsplit
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import Q
+from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from articles import chinese, images, importers, sanitize
-from articles.models import Article, Image, ImportRun, Source
+from articles.models import Article, Image, Source
 from articles.services.articles import article_publish, article_save, article_set_tags
 from articles.services.common import User
 from articles.services.images import image_create
+from articles.services.imports.sources import source_for_import, source_match
+from articles.services.revisions import revision_record
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +42,7 @@ class Outcome(enum.StrEnum):
     UPDATED = "updated"
     UNCHANGED = "unchanged"
     KEPT = "kept"  # upstream changed, but an editor's edit wins; counted as unchanged
+    PENDING = "pending"  # upstream changed a live article: a revision waits for an editor; counted as updated
     FAILED = "failed"
 
 
@@ -54,39 +54,6 @@ class RecordResult:
     article_id: int | None = None
     published: bool = False
     not_published: str = ""  # why --publish left it a draft
-
-
-@dataclass(frozen=True)
-class ReportLine:
-    """One line of the report: ``kind`` is "failed", "kept" or "unpublished"."""
-
-    kind: str
-    text: str
-
-    def __str__(self) -> str:
-        return self.text
-
-
-@dataclass
-class ImportResult:
-    """Counts and report of one run. ``kept`` and ``published`` are details inside the four counts."""
-
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    failed: int = 0
-    kept: int = 0
-    published: int = 0
-    lines: list[ReportLine] = field(default_factory=list)
-    run_id: int | None = None
-
-    @property
-    def summary(self) -> str:
-        return f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}, failed {self.failed}"
-
-    @property
-    def report(self) -> str:
-        return "\n".join(line.text for line in self.lines)
 
 
 def content_hash(*, title: str, summary: str, body: str, language: str) -> str:
@@ -117,62 +84,26 @@ def _reasons(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
-# --- sources -----------------------------------------------------------------------
+# --- the operator's binding ------------------------------------------------------
 
 
-def _same_site(a: str, b: str) -> bool:
-    def norm(url: str) -> tuple[str, str]:
-        parts = urlsplit(url)
-        return (parts.hostname or "").removeprefix("www."), parts.path.rstrip("/")
-
-    return norm(a) == norm(b)
+def unbound_feed_reason(record: importers.Record) -> str:
+    """Why a feed's records cannot be imported without the operator naming their source."""
+    return (f"RSS/Atom 摘要（自稱「{record.source.name}」）沒有綁定來源，不會依摘要自稱的名稱決定來源："
+            "請以 --source 來源代稱 指定，或在來源設定的「RSS/Atom 網址」填入此摘要網址後以 --url 匯入")
 
 
-def _find_source(ref: importers.SourceRef) -> Source | None:
-    """The outlet a record names: by name (in either script), else by its site's URL."""
-    source = Source.objects.filter(name=ref.name).first()
-    if source is None:
-        source = Source.objects.filter(Q(name_hant=chinese.to_hant(ref.name)) | Q(name_hans=chinese.to_hans(ref.name))
-                                       ).order_by("pk").first()
-    if source is None and ref.url:
-        host = (urlsplit(ref.url).hostname or "").removeprefix("www.")
-        if host:
-            for candidate in Source.objects.filter(homepage__icontains=host).order_by("pk"):
-                if _same_site(candidate.homepage, ref.url):
-                    return candidate
-    return source
-
-
-def _unique_slug(name: str) -> str:
-    base = slugify(name, allow_unicode=True)[:190].strip("-") or "source"
-    slug, number = base, 1
-    while Source.objects.filter(slug=slug).exists():
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
-
-
-def _source_for(ref: importers.SourceRef) -> Source:
-    """Match the record's outlet, or create it without reprint permission (an editor must grant it)."""
-    source = _find_source(ref)
-    if source is not None:
-        return source
-    source = Source(name=ref.name, slug=_unique_slug(ref.name), homepage=ref.url,
-                    reprint_permission=Source.Permission.NONE)
-    source.full_clean(validate_unique=False)
-    try:
-        with transaction.atomic():
-            source.save()
-    except IntegrityError:  # another import created it a moment ago
-        source = Source.objects.get(name=ref.name)
+def _bound(record: importers.Record, source: Source | None) -> Source | None:
+    if source is None and record.needs_binding:
+        raise importers.Invalid(unbound_feed_reason(record))
     return source
 
 
 # --- one record --------------------------------------------------------------------
 
 
-def _existing(record: importers.Record) -> Article | None:
-    source = _find_source(record.source)
+def _existing(record: importers.Record, bound: Source | None) -> Article | None:
+    source = _bound(record, bound) or source_match(record.source)
     if source is None:
         return None
     return Article.objects.filter(source=source, guid=record.key).first()
@@ -234,23 +165,57 @@ def _attach_image(article: Article, record: importers.Record, file: ContentFile 
     article.featured_image = image
 
 
+def _tags_after_update(article: Article, record: importers.Record) -> tuple[list[str], bool]:
+    """The article's tags plus upstream's new ones, and whether there are any new ones.
+
+    Updates add upstream's new tags and never remove one, so an editor's tags survive.
+    """
+    current = list(article.tags.names())
+    known = {name.casefold() for name in current}
+    new: list[str] = []
+    for tag in map(chinese.to_hant, record.tags):  # the canonical form, as article_set_tags stores it
+        if tag.casefold() not in known:
+            known.add(tag.casefold())
+            new.append(tag)
+    return current + new, bool(new)
+
+
 def _merge_tags(article: Article, record: importers.Record, *, created: bool) -> None:
     if not record.tags:
         return
     if created:
         article_set_tags(article=article, names=list(record.tags))
         return
-    # Updates add upstream's new tags and never remove one, so an editor's tags survive.
-    current = list(article.tags.names())
-    known = {name.casefold() for name in current}
-    new = [tag for tag in record.tags if chinese.to_hant(tag).casefold() not in known]
-    if new:
-        article_set_tags(article=article, names=current + new)
+    names, changed = _tags_after_update(article, record)
+    if changed:
+        article_set_tags(article=article, names=names)
 
 
-def _apply(*, record: importers.Record, image_file: ContentFile | None, publish: bool, user: User) -> RecordResult:
-    source = _source_for(record.source)
-    original = _source_for(record.original_source) if record.original_source else None
+_PROPOSED_FIELDS = ["title", "summary", "body", "language", "author", "original_url", "copyright_notice",
+                    "original_source_id", "featured_image_id"]
+
+
+def _propose(article: Article, record: importers.Record, *, source: Source, original: Source | None,
+             image_file: ContentFile | None, user: User) -> RecordResult:
+    """Keep upstream's new version of a live article as a revision waiting for an editor; the article stays."""
+    proposal = Article.objects.get(pk=article.pk)  # a copy to fill in, never saved
+    _fill(proposal, record, source=source, original=original)
+    if proposal.featured_image_id is None:
+        _attach_image(proposal, record, image_file, source, user)
+    names, new_tags = _tags_after_update(article, record)
+    # Remember what upstream last said, so the next run of the same record changes nothing.
+    Article.objects.filter(pk=article.pk).update(import_checksum=record.checksum)
+    if not new_tags and all(getattr(proposal, name) == getattr(article, name) for name in _PROPOSED_FIELDS):
+        return RecordResult(Outcome.UNCHANGED, article.pk)  # the record changed only where nothing shows
+    proposal.derive_variants()
+    revision_record(article=proposal, user=user, note="上游更新，等待編輯確認", tags=names, pending_upstream=True)
+    return RecordResult(Outcome.PENDING, article.pk)
+
+
+def _apply(*, record: importers.Record, bound: Source | None, image_file: ContentFile | None, publish: bool,
+           user: User) -> RecordResult:
+    source = _bound(record, bound) or source_for_import(record.source)
+    original = source_for_import(record.original_source) if record.original_source else None
     article = Article.objects.select_for_update().filter(source=source, guid=record.key).first()
     created = False
     if article is None:
@@ -270,6 +235,8 @@ def _apply(*, record: importers.Record, image_file: ContentFile | None, publish:
         outcome = Outcome.CREATED
     elif article.import_checksum == record.checksum:
         outcome = Outcome.UNCHANGED
+    elif article.status != Article.Status.DRAFT:
+        return _propose(article, record, source=source, original=original, image_file=image_file, user=user)
     elif _edited_since_import(article):
         return RecordResult(Outcome.KEPT, article.pk)
     else:
@@ -290,105 +257,27 @@ def _apply(*, record: importers.Record, image_file: ContentFile | None, publish:
     return RecordResult(outcome, article.pk)
 
 
-def article_import(*, record: importers.Record, publish: bool = False, dry_run: bool = False,
-                   user: User = None) -> RecordResult:
+def article_import(*, record: importers.Record, source: Source | None = None, publish: bool = False,
+                   dry_run: bool = False, user: User = None) -> RecordResult:
     """Create or update the draft article for one upstream record, in one transaction.
 
+    ``source`` is the source the operator bound the record's document to (``--source`` or a
+    subscription); without one the outlet's site decides, and a feed's record is refused.
     Raises ``ValidationError`` or ``importers.Invalid`` with the reason when the record cannot be
     imported; nothing of it is written then. ``dry_run`` does all the work and rolls it back.
     """
-    existing = _existing(record)
+    existing = _existing(record, source)
     if existing is not None and not _wants_publish(existing, publish):
         if existing.import_checksum == record.checksum:
             return RecordResult(Outcome.UNCHANGED, existing.pk)  # the common re-import: no write at all
-        if _edited_since_import(existing):
+        if existing.status == Article.Status.DRAFT and _edited_since_import(existing):
             return RecordResult(Outcome.KEPT, existing.pk)
     needs_image = record.image is not None and (existing is None or existing.featured_image_id is None)
     image_file = _image_file(record, dry_run=dry_run) if needs_image else None
     with transaction.atomic():
-        result = _apply(record=record, image_file=image_file, publish=publish, user=user)
+        result = _apply(record=record, bound=source, image_file=image_file, publish=publish, user=user)
         if dry_run:
             transaction.set_rollback(True)
     return result
 
 
-# --- a whole run -------------------------------------------------------------------
-
-
-def articles_import(
-    *,
-    paths: Iterable[str | Path] = (),
-    urls: Iterable[str] = (),
-    publish: bool = False,
-    dry_run: bool = False,
-    user: User = None,
-    progress: Callable[[int, int], None] | None = None,
-    report: Callable[[ReportLine], None] | None = None,
-) -> ImportResult:
-    """Import every record in ``paths`` (files or folders) and ``urls``; return the counts and the report.
-
-    Deliberately not one transaction: each record commits on its own (see ``article_import``), so a
-    bad record costs only itself. A run that writes is recorded as an ``ImportRun``. ``progress`` is
-    called with ``(done, total)`` (first with ``done=0``), ``report`` with each report line as it occurs.
-    """
-    paths, urls = [str(p) for p in paths], list(urls)
-    run = None
-    if not dry_run:
-        run = ImportRun.objects.create(
-            paths="\n".join([*paths, *urls]),
-            user=user if getattr(user, "is_authenticated", False) else None,
-        )
-    result = ImportResult(run_id=run.pk if run else None)
-
-    def note(kind: str, text: str) -> None:
-        line = ReportLine(kind, text)
-        result.lines.append(line)
-        if report is not None:
-            report(line)
-
-    items = list(importers.iter_items(paths, urls))
-    if progress is not None:
-        progress(0, len(items))
-    for done, item in enumerate(items, start=1):
-        if isinstance(item, importers.Failure):
-            result.failed += 1
-            note("failed", str(item))
-        else:
-            _import_one(item, result, note, publish=publish, dry_run=dry_run, user=user)
-        if progress is not None:
-            progress(done, len(items))
-    if run is not None:
-        ImportRun.objects.filter(pk=run.pk).update(
-            finished_at=timezone.now(), created=result.created, updated=result.updated,
-            unchanged=result.unchanged, failed=result.failed, report=result.report,
-        )
-    return result
-
-
-def _import_one(record: importers.Record, result: ImportResult, note: Callable[[str, str], None], *,
-                publish: bool, dry_run: bool, user: User) -> None:
-    try:
-        outcome = article_import(record=record, publish=publish, dry_run=dry_run, user=user)
-    except ValidationError as exc:
-        reason = _reasons(exc)
-    except importers.Invalid as exc:
-        reason = str(exc)
-    except DatabaseError as exc:
-        reason = f"資料庫錯誤：{exc}"
-    except Exception as exc:  # one hostile record must not stop the run
-        logger.exception("import of %s failed", record.where)
-        reason = f"未預期的錯誤：{type(exc).__name__}: {exc}"
-    else:
-        if outcome.outcome == Outcome.KEPT:
-            result.unchanged += 1
-            result.kept += 1
-            note("kept", f"{record.where}: 上游已更新，但編輯已修改文章 #{outcome.article_id}，保留編輯的版本")
-        else:
-            setattr(result, outcome.outcome.value, getattr(result, outcome.outcome.value) + 1)
-        if outcome.published:
-            result.published += 1
-        if outcome.not_published:
-            note("unpublished", f"{record.where}: 文章 #{outcome.article_id} 未發布：{outcome.not_published}")
-        return
-    result.failed += 1
-    note("failed", f"{record.where}: {reason}")
