@@ -12,7 +12,7 @@ help:
 	@echo "make run    - install, migrate, load the demo and serve http://$(HOST):$(PORT) with gunicorn + the job worker"
 	@echo "make tasks  - the background-job worker alone (manage.py run_tasks --forever; make run starts one)"
 	@echo "make test   - the whole test suite (pytest)"
-	@echo "make lint   - ruff"
+	@echo "make lint   - ruff and the import-linter layer contract (.importlinter)"
 	@echo "make bench  - benchmark figures"
 	@echo "make backup - database + media into BACKUP_DIR/<timestamp>/ (restore: manage.py restore_site DIR --yes)"
 	@echo "make clean  - remove the virtualenv, the SQLite database and media"
@@ -63,6 +63,7 @@ backup: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff format .

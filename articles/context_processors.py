@@ -5,7 +5,7 @@ import functools
 from django.conf import settings
 from django.http import HttpRequest
 
-from articles import chinese
+from articles.text import chinese
 
 
 @functools.lru_cache(maxsize=8)

@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from articles import images, sanitize, services
+from articles import images, services
 from articles.models import Article, Image, Revision
+from articles.text import sanitize
 
 
 class ArticleAdminForm(forms.ModelForm):

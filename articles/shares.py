@@ -11,8 +11,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from articles import ratelimit, services
+from articles import services
 from articles.models import Article, ShareCount
+from newsroom import ratelimit
 
 MAX_BODY_BYTES = 1024
 

@@ -9,6 +9,7 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from articles.context_processors import _site_name
 from articles.models import Article, Source, Tag, TaggedArticle
 
 
@@ -70,8 +71,6 @@ def news_entries(request, articles) -> list[dict]:
     """Google News entries: each article in both variants."""
     from django.conf import settings
     from django.utils import translation
-
-    from articles.context_processors import _site_name
 
     entries = []
     for language, code in (("zh-hant", "zh-tw"), ("zh-hans", "zh-cn")):

@@ -25,10 +25,11 @@ def _before_delete(sender, instance, **kwargs) -> None:
 
 
 def connect() -> None:
-    from articles import related
+    from articles import pages, related
     from articles.caching import freshness
 
     freshness.connect()
     related.connect()
+    pages.connect()
     for model in (Article, Tag, Image, Source):
         pre_delete.connect(_before_delete, sender=model, dispatch_uid=f"events-delete-{model.__name__}")

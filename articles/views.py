@@ -12,12 +12,12 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from articles import chinese, selectors, sitemaps
-from articles.caching import stored as stored_pages
+from articles import pages, selectors, sitemaps
 from articles.caching.freshness import article_page_deps
 from articles.caching.pagecache import cacheable
 from articles.models import Source, Tag
-from articles.pagination import paginate
+from articles.selectors.pagination import paginate
+from articles.text import chinese
 
 
 def _public(response: HttpResponse) -> HttpResponse:
@@ -43,10 +43,10 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 def article_detail(request: HttpRequest, pk: int, slug: str | None = None) -> HttpResponse:
     stored = selectors.article_page_stored(pk=pk, language=request.LANGUAGE_CODE)
-    if stored is not None:  # rendered from its current version (articles.caching.stored): one query
+    if stored is not None:  # rendered from its current version (articles.pages): one query
         if slug != stored.slug:
             return redirect(reverse("articles:detail", kwargs={"pk": pk, "slug": stored.slug}), permanent=True)
-        response = HttpResponse(stored_pages.serve(request, stored.html, stored.share_total))
+        response = HttpResponse(pages.serve(request, stored.html, stored.share_total))
         return cacheable(_public(response), stored.deps.split())
     # Not stored yet, outdated (its render is queued), or stored by an earlier deploy's templates: render it here.
     article = selectors.article_get_public(pk=pk)

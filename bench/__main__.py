@@ -239,7 +239,8 @@ def bench_pages(results: dict) -> None:
 
 CONVERSION_CODE = r"""
 import time, csv, opencc
-from articles import chinese, services
+from articles import services
+from articles.text import chinese
 from articles.models import GlossaryTerm
 rows = list(csv.DictReader(open('tests/data/conversion-corpus.tsv', encoding='utf-8'), delimiter='\t'))
 def acceptable(row):

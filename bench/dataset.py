@@ -30,8 +30,9 @@ from django.utils import timezone  # noqa: E402
 from PIL import Image as PILImage  # noqa: E402
 from PIL import ImageDraw  # noqa: E402
 
-from articles import chinese, search, services  # noqa: E402
+from articles import search, services  # noqa: E402
 from articles.models import Article, Source, Tag, TaggedArticle  # noqa: E402
+from articles.text import chinese  # noqa: E402
 
 # The text comes from the demo articles (written for this project), cut into sentences: each benchmark body
 # draws its own sentences, so a phrase matches a realistic share of the archive (a rare phrase a few percent,

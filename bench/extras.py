@@ -9,7 +9,7 @@ from pathlib import Path
 
 RENDITIONS = """
 import statistics
-from articles import renditions
+from articles.images import renditions
 sample = renditions.sample_jpeg(4000, 3000)
 runs = [renditions.bench_make_all(sample) for _ in range(3)]
 seconds = [run.get('seconds', 0) for run in runs]

@@ -73,7 +73,7 @@ MIDDLEWARE = [
     "articles.caching.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Inside the page cache, so CSP and Permissions-Policy are stored with a page and replayed on hits.
-    "articles.security.SecurityHeadersMiddleware",
+    "newsroom.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -83,7 +83,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Only process_exception: a view that waited out SQLite's busy timeout answers 503 + Retry-After.
-    "articles.security.DatabaseBusyMiddleware",
+    "newsroom.security.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -156,7 +156,7 @@ else:
     }
 
 # Fail fast when Redis is unreachable: without socket timeouts a blackholed cache host would hang every
-# request; with them the page cache turns into misses and rate limits fail open (see articles.ratelimit).
+# request; with them the page cache turns into misses and rate limits fail open (see newsroom.ratelimit).
 REDIS_SOCKET_TIMEOUT = float(os.environ.get("REDIS_SOCKET_TIMEOUT", "1"))
 if REDIS_URL:
     CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
@@ -289,7 +289,7 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 # guarantees between your app hosts; one host has none.
 PAGE_CACHE_CLOCK_SKEW = float(os.environ.get("PAGE_CACHE_CLOCK_SKEW", "0.005"))
 # How long an edit keeps trying to stamp what it changed while the cache (Redis) does not answer.
-PAGE_CACHE_INVALIDATION_DEADLINE = float(os.environ.get("PAGE_CACHE_INVALIDATION_DEADLINE", "30"))
+PAGE_CACHE_INVALIDATION_DEADLINE = float(os.environ.get("PAGE_CACHE_INVALIDATION_DEADLINE", "10"))
 # Change on deploys that alter templates (e.g. the release's git hash) to start from an empty page cache.
 PAGE_CACHE_VERSION = os.environ.get("PAGE_CACHE_VERSION", "1")
 TAGGIT_CASE_INSENSITIVE = True

@@ -3,8 +3,8 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from articles import security
 from articles import views as article_views
+from newsroom import security
 
 admin.site.site_header = f"{settings.SITE_NAME} 編輯台"
 admin.site.site_title = f"{settings.SITE_NAME} 編輯台"

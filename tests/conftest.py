@@ -42,7 +42,7 @@ def default_language():
 @pytest.fixture(autouse=True)
 def fresh_glossary_converters():
     """Each test's database starts with its own glossary; drop converters built from another test's."""
-    from articles import chinese
+    from articles.text import chinese
 
     chinese._converters.reset()
     yield

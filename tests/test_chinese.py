@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from articles import chinese, services
+from articles import services
 from articles.models import GlossaryTerm
+from articles.text import chinese
 
 CORPUS = Path(__file__).parent / "data" / "conversion-corpus.tsv"
 

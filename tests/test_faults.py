@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from articles import services
 from articles.models import Article, ShareCount
-from articles.security import DatabaseBusyMiddleware
+from newsroom.security import DatabaseBusyMiddleware
 from tests.factories import ArticleFactory, SourceFactory, UserFactory
 
 ORIGIN = {"HTTP_ORIGIN": "http://testserver"}

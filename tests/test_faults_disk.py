@@ -22,7 +22,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from PIL import Image as PILImage
 
-from articles import images, renditions, services
+from articles import images, services
+from articles.images import renditions
 from articles.models import Article, Image, ImportRun, Rendition
 from articles.services.images import STORAGE_FULL_MESSAGE
 from tests.factories import SourceFactory

@@ -9,8 +9,8 @@ from django.core.cache import cache
 from django.db import transaction
 
 from articles import events, selectors, services
+from articles import pages as stored_pages
 from articles.caching import pagecache
-from articles.caching import stored as stored_pages
 from articles.models import Article, ArticlePage, Tag
 from tests.factories import ArticleFactory, SourceFactory, make_image
 
@@ -170,7 +170,7 @@ def test_an_invalidation_retries_until_the_cache_answers(monkeypatch, settings):
 
 
 def _hit_limit(n):
-    from articles import ratelimit
+    from newsroom import ratelimit
 
     return sum(ratelimit.allow("share:test", limit=20, window=600) for _ in range(n))
 

@@ -11,8 +11,8 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from articles import pages as prerender
 from articles import selectors, services
-from articles.caching import stored as prerender
 from articles.models import Article, ArticlePage, RelatedArticle, Source
 from tests.factories import ArticleFactory, SourceFactory, make_image
 from tests.stored_pages import live, url_in
@@ -231,7 +231,7 @@ def test_the_compiled_query_answers_like_the_orm_queryset(story, case, django_ca
     elif case == "permission_lapsed":
         Source.objects.filter(pk=article.source_id).update(
             reprint_permission="granted", permission_expires=timezone.localdate() - datetime.timedelta(days=1))
-    expected = list(selectors._stored_page_queryset(pk=article.pk, language=language, build=build,
+    expected = list(selectors.public._stored_page_queryset(pk=article.pk, language=language, build=build,
                                                     now=timezone.now()))
     got = selectors.article_page_stored(pk=article.pk, language=language)
     assert ([tuple(got)] if got else []) == expected

@@ -12,8 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import chinese, related, selectors, services
+from articles import related, selectors, services
 from articles.models import Article, RelatedArticle
+from articles.text import chinese
 from tests.factories import ArticleFactory, SourceFactory, make_image
 
 pytestmark = pytest.mark.django_db
@@ -324,8 +325,10 @@ def test_readers_never_trigger_the_scoring(newsroom, client, monkeypatch, settin
     def refuse(*args, **kwargs):
         raise AssertionError("scoring on a reader's request")
 
-    monkeypatch.setattr(related, "compute_many", refuse)
-    monkeypatch.setattr(related, "rank", refuse)
+    for module in (related.reading, related.storing, related.refresh):
+        for name in ("compute_many", "rank"):
+            if hasattr(module, name):
+                monkeypatch.setattr(module, name, refuse)
     response = client.get(newsroom["lightning"].get_absolute_url())
     assert response.status_code == 200 and "data-related" in response.content.decode()
 
@@ -344,9 +347,9 @@ def test_candidates_come_from_the_tag_index_within_a_budget(newsroom, settings, 
         seen.append(len(candidates))
         return real_rank(article, candidates, *args, **kwargs)
 
-    monkeypatch.setattr(related, "rank", spy)
-    monkeypatch.setattr(related, "PER_TAG", 3)
-    monkeypatch.setattr(related, "MAX_CANDIDATES", 4)
+    monkeypatch.setattr(related.reading, "rank", spy)
+    monkeypatch.setattr(related.reading, "PER_TAG", 3)
+    monkeypatch.setattr(related.reading, "MAX_CANDIDATES", 4)
     with django_assert_max_num_queries(16):  # about ten, plus one per tag searched: never one per article
         related.refresh_article(newsroom["lightning"].pk)
     assert seen and max(seen) <= 4

@@ -1,4 +1,4 @@
-"""articles.renditions (specs and pixels), services.renditions_ensure, make_renditions and the picture markup."""
+"""articles.images.renditions (specs and pixels), services.renditions_ensure, make_renditions and the picture markup."""
 
 import io
 import threading
@@ -10,7 +10,8 @@ from django.db import connection
 from django.urls import reverse
 from PIL import Image as PILImage
 
-from articles import renditions, selectors, services
+from articles import selectors, services
+from articles.images import renditions
 from articles.models import Image, Rendition
 from articles.services import images as image_services
 from tests.factories import ArticleFactory, SourceFactory, make_image

@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import diff, services
+from articles import services
 from articles.models import Article, GlossaryTerm, Revision
+from articles.text import diff
 from tests.factories import ArticleFactory, SourceFactory, make_image
 from tests.test_admin import article_form_data
 

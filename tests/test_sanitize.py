@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from articles import sanitize
+from articles.text import sanitize
 
 XSS_PAYLOADS = [
     "<script>alert(1)</script>",

@@ -46,7 +46,7 @@ def test_every_page_links_its_other_variant_with_hreflang(client, simplified_art
 
 
 def test_reading_never_runs_a_conversion(client, simplified_article, monkeypatch):
-    from articles import chinese
+    from articles.text import chinese
 
     def forbidden(*args, **kwargs):
         raise AssertionError("conversion on a reader's request")

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import pages as prerender
 from articles import services
-from articles.caching import stored as prerender
 from articles.models import Source
 from tests.factories import ArticleFactory, SourceFactory, make_image
 

@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from articles import diff
 from articles.models import Article, AuditEntry, Revision, Source
+from articles.text import diff
 
 
 def when(value) -> str:

@@ -5,8 +5,9 @@ from django.db.models import Prefetch
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from articles import renditions, services
+from articles import services
 from articles.forms import ImageAdminForm
+from articles.images import renditions
 from articles.models import Image, Rendition
 
 

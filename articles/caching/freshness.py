@@ -7,8 +7,8 @@ showed the old data is dead — for every worker and process, whatever order any
 read data before the write stores the version it read first, which is then already outdated, so it is never served.
 
 After commit (``committed``): the page cache's stamps of what changed are written (``pagecache.invalidate``) before the
-edit returns; then the outdated pages are queued to be rendered again in the background (until they are, readers get
-them rendered live, which is correct, only slower).
+edit returns. The outdated pages are rendered again in the background (``articles.pages`` subscribes for that); until
+they are, readers get them rendered live, which is correct, only slower.
 
 What a page depends on, and what each change stamps:
 
@@ -27,6 +27,7 @@ from __future__ import annotations
 from django.db.models import F, Q
 
 from articles import events
+from articles.caching import pagecache
 from articles.models import Article, RelatedArticle
 
 
@@ -85,11 +86,8 @@ def change_deps(change: events.Changed) -> set[str]:
 
 
 def refresh_after_commit(sender, change: events.Changed, **kwargs) -> None:
-    """``committed``: drop the cached pages that showed the change, then queue the outdated stored pages' render."""
-    from articles.caching import pagecache, stored
-
+    """``committed``: stamp what changed, so the cached pages that showed it are dead before the edit returns."""
     pagecache.invalidate(change_deps(change))
-    stored.queue_render()
 
 
 def connect() -> None:

@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils import timezone
 
-from articles import sanitize
+from articles.text import sanitize
 
 MAX_TAGS = 50
 MAX_TAG_LENGTH = 100

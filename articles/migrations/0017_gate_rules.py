@@ -12,7 +12,7 @@ from django.db import migrations, models
 
 
 def derive_notices(apps, schema_editor):
-    from articles import chinese
+    from articles.text import chinese
 
     Source = apps.get_model("articles", "Source")
     Article = apps.get_model("articles", "Article")

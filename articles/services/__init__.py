@@ -6,8 +6,6 @@ One module per concern; everything is importable from ``articles.services`` (the
 """
 
 from articles.services.articles import (
-    ARCHIVE_PERMISSION,
-    PUBLISH_PERMISSION,
     VARIANT_FIELDS,
     article_archive,
     article_publish,
@@ -24,6 +22,7 @@ from articles.services.articles import (
     articles_take_down_lapsed,
 )
 from articles.services.audit import audit_record
+from articles.services.common import ARCHIVE_PERMISSION, PUBLISH_PERMISSION
 from articles.services.glossary import glossary_term_delete, glossary_term_save
 from articles.services.images import (
     image_create,
@@ -34,13 +33,8 @@ from articles.services.images import (
 )
 from articles.services.imports import article_import, articles_import
 from articles.services.jobs import jobs_retry
-from articles.services.revisions import (
-    ArticleConflict,
-    revision_dismiss_upstream,
-    revision_record,
-    revision_restore,
-    revisions_prune,
-)
+from articles.services.restore import revision_dismiss_upstream, revision_restore
+from articles.services.revisions import ArticleConflict, revision_record, revisions_prune
 from articles.services.shares import share_record
 from articles.services.sources import source_save
 from articles.services.tags import tag_save

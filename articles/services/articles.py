@@ -9,14 +9,15 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from articles import events, search
 from articles.models import Article, AuditEntry, reprint_valid
 from articles.services.audit import audit_record
-from articles.services.common import User
+from articles.services.common import ARCHIVE_PERMISSION, PUBLISH_PERMISSION, User, require
+from articles.services.images import renditions_ensure
 from articles.services.revisions import (
     ArticleConflict,
     revision_record,
@@ -24,16 +25,6 @@ from articles.services.revisions import (
     revisions_prune,
     revisions_record_bulk,
 )
-
-PUBLISH_PERMISSION = "articles.publish_article"
-ARCHIVE_PERMISSION = "articles.archive_article"
-
-
-
-def _require(user: User, perm: str, message: str) -> None:
-    # user=None means a trusted caller (a management command, a migration).
-    if user is not None and not user.has_perm(perm):
-        raise PermissionDenied(message)
 
 
 def article_publish_problems(*, article: Article) -> list[str]:
@@ -57,8 +48,6 @@ def _ensure_renditions(article: Article) -> None:
     # Normally made at upload; this catches images that predate a spec or lost a file. One query when
     # nothing is missing, so readers never meet an image without its sizes.
     if article.featured_image_id:
-        from articles.services.images import renditions_ensure
-
         renditions_ensure(image=article.featured_image)
 
 
@@ -137,7 +126,7 @@ def article_set_tags(*, article: Article, names: list[str], user: User = None) -
 @transaction.atomic
 def article_publish(*, article: Article, user: User = None, expected_version: int | None = None) -> Article:
     """Publish ``article`` now, or raise ``ValidationError`` with the reason it cannot go out."""
-    _require(user, PUBLISH_PERMISSION, "只有編輯可以發布文章；撰稿人請把文章送審。")
+    require(user, PUBLISH_PERMISSION, "只有編輯可以發布文章；撰稿人請把文章送審。")
     _check_publishable(article)
     _ensure_renditions(article)
     old_status = _stored_status(article)
@@ -157,7 +146,7 @@ def article_schedule(
     *, article: Article, publish_at: datetime.datetime, user: User = None, expected_version: int | None = None
 ) -> Article:
     """Schedule ``article`` to go public at ``publish_at``; the reprint gate applies now."""
-    _require(user, PUBLISH_PERMISSION, "只有編輯可以排程文章；撰稿人請把文章送審。")
+    require(user, PUBLISH_PERMISSION, "只有編輯可以排程文章；撰稿人請把文章送審。")
     _check_publishable(article)
     if publish_at is None:
         raise ValidationError({"publish_at": "排程發布需要發布時間。"})
@@ -184,7 +173,7 @@ def article_submit_for_review(*, article: Article, user: User = None, expected_v
 @transaction.atomic
 def article_send_back(*, article: Article, comment: str, user: User = None) -> Article:
     """Return an article in review to its writer as a draft, with the editor's comment for them to read."""
-    _require(user, PUBLISH_PERMISSION, "只有編輯可以退回文章。")
+    require(user, PUBLISH_PERMISSION, "只有編輯可以退回文章。")
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError("退回時請寫下要撰稿人修改什麼。")
@@ -200,7 +189,7 @@ def article_send_back(*, article: Article, comment: str, user: User = None) -> A
 @transaction.atomic
 def article_unpublish(*, article: Article, user: User = None, expected_version: int | None = None) -> Article:
     """Take an article off the public site; it becomes a draft again."""
-    _require(user, PUBLISH_PERMISSION, "只有編輯可以下架文章。")
+    require(user, PUBLISH_PERMISSION, "只有編輯可以下架文章。")
     old_status = _stored_status(article)
     article.status = Article.Status.DRAFT
     article_save(article=article, user=user, expected_version=expected_version)
@@ -211,7 +200,7 @@ def article_unpublish(*, article: Article, user: User = None, expected_version: 
 @transaction.atomic
 def article_archive(*, article: Article, user: User = None, expected_version: int | None = None) -> Article:
     """Archive an article: off the public site, kept for the record."""
-    _require(user, ARCHIVE_PERMISSION, "只有編輯可以封存文章。")
+    require(user, ARCHIVE_PERMISSION, "只有編輯可以封存文章。")
     old_status = _stored_status(article)
     article.status = Article.Status.ARCHIVED
     article_save(article=article, user=user, expected_version=expected_version)

@@ -26,9 +26,11 @@ from django.core.files.storage import FileSystemStorage, Storage
 from django.core.files.utils import validate_file_name
 from django.db import IntegrityError, transaction
 
-from articles import events, images, renditions
+from articles import events, images
+from articles.images import renditions
 from articles.models import Article, AuditEntry, Image, Rendition, image_upload_to, rendition_upload_to
-from articles.services.common import User
+from articles.services.audit import audit_record
+from articles.services.common import PUBLISH_PERMISSION, User
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +123,6 @@ def image_details_changes(*, image: Image) -> dict[str, tuple[object, object]]:
 def image_details_problem(*, image: Image, user: User = None) -> str | None:
     """Why ``user`` may not save ``image``'s changed details, or None: only editors (the publish permission)
     change what readers are told about a picture a published or scheduled article shows."""
-    from articles.services.articles import PUBLISH_PERMISSION
 
     if user is None or user.has_perm(PUBLISH_PERMISSION) or not image_details_changes(image=image):
         return None
@@ -137,7 +138,6 @@ def image_update_details(*, image: Image, user: User = None) -> Image:
     Refused (``PermissionDenied``) for a user without the editors' publish permission when a listed article
     shows the picture; every change of its details is written to the audit trail, from and to.
     """
-    from articles.services.audit import audit_record
 
     problem = image_details_problem(image=image, user=user)
     if problem:

@@ -7,11 +7,16 @@ import json
 from django import template
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
-from articles import selectors
+from articles import search, selectors
 from articles.models import Source
+
+SHARE_TOTAL_MARK = "<!--newsroom:share-total-->"  # a comment: sanitised article HTML never carries one
+YEAR_MARK = "<!--newsroom:year-->"  # the footer's © year, which outlives the render
 
 register = template.Library()
 
@@ -88,22 +93,18 @@ def footer_year(context) -> str:
     """This year; a page rendered ahead of time gets a placeholder filled in when it is served."""
     from django.utils import timezone
 
-    from articles.caching import stored as prerender
-
     if context.get("prerender"):
-        return mark_safe(prerender.YEAR_MARK)  # noqa: S308 - a constant
+        return mark_safe(YEAR_MARK)  # noqa: S308 - a constant
     return str(timezone.localdate().year)
 
 
 @register.simple_tag(takes_context=True)
 def share_total(context, article) -> str:
-    """The share total of the article (see ``articles.caching.stored.share_total_html``); a page rendered ahead of
+    """The share total of the article (see ``share_total_html``); a page rendered ahead of
     time gets a placeholder instead, filled in on every request, since the count changes with every click."""
-    from articles.caching import stored as prerender
-
     if context.get("prerender"):
-        return mark_safe(prerender.SHARE_TOTAL_MARK)  # noqa: S308 - a constant
-    return prerender.share_total_html(article.share_total)
+        return mark_safe(SHARE_TOTAL_MARK)  # noqa: S308 - a constant
+    return share_total_html(article.share_total)
 
 
 @register.filter
@@ -271,8 +272,6 @@ def search_snippet(context, article, needles) -> str:
     """An excerpt of the article in the reader's script with the query words marked."""
     from django.utils.safestring import mark_safe
 
-    from articles import search
-
     language = _language(context)
     text = f"{article.localized('summary', language)} {article.localized('body', language)}"
     return mark_safe(search.snippet(text, needles))  # noqa: S308 - search.snippet escapes the text itself
@@ -301,3 +300,21 @@ def picture_sources(image) -> dict:
         "jpeg": srcset(jpeg),
         "src": jpeg[-1].file.url if jpeg else image.file.url,
     }
+
+
+# --- placeholders of pages rendered ahead of time (articles.pages) ------------------------------------------
+
+
+
+def share_total_html(total: int) -> str:
+    """The share total in the reader's script: hidden below SHARE_MIN_DISPLAY (never "0 shares"), the exact
+    count in ``data-share-total`` for scripts and tools."""
+    hidden = " hidden" if total < settings.SHARE_MIN_DISPLAY else ""
+    # The message is ours (locale/), with its own markup; only the number is interpolated, escaped.
+    number = escape(cn_number(total, translation.get_language()))
+    text = gettext("分享 <strong>%(total)s</strong> 次") % {"total": number}
+    return format_html('<span class="share-total" data-share-total="{}"{}>{}</span>', total, hidden, mark_safe(text))  # noqa: S308
+
+
+# --- the build --------------------------------------------------------------------------------
+

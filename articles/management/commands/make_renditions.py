@@ -8,7 +8,8 @@ rendition commits on its own, so an interrupted run keeps what it made and the n
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles import renditions, services
+from articles import services
+from articles.images import renditions
 from articles.models import Image
 
 

@@ -1,4 +1,4 @@
-"""Render and store the article pages readers are served (see ``articles.caching.stored``).
+"""Render and store the article pages readers are served (see ``articles.pages``).
 
 Every write outdates the stored pages it touches and queues them to be rendered in the background (``run_tasks``);
 readers never get an outdated one (it is rendered live until then). Run this after a deploy that changed
@@ -9,8 +9,7 @@ rendered, newest first, so it is safe to stop and run again; ``--all`` renders e
 
 from django.core.management.base import BaseCommand
 
-from articles import selectors
-from articles.caching import stored
+from articles import pages, selectors
 
 
 class Command(BaseCommand):
@@ -30,10 +29,10 @@ class Command(BaseCommand):
             return
         done = 0
         for number, pk in enumerate(ids, 1):
-            done += stored.render_article(pk)
+            done += pages.render_article(pk)
             if number % 50 == 0 or number == len(ids):
                 self.stdout.write(f"\r產生中 {number}/{len(ids)}", ending="")
                 self.stdout.flush()
         if ids:
             self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS(f"rendered {done} articles (both scripts), build {stored.build()}"))
+        self.stdout.write(self.style.SUCCESS(f"rendered {done} articles (both scripts), build {pages.build()}"))

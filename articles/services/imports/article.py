@@ -26,13 +26,14 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from articles import chinese, images, importers, sanitize
+from articles import images, importers
 from articles.models import Article, Image, Source
 from articles.services.articles import article_publish, article_save, article_set_tags
 from articles.services.common import User
 from articles.services.images import image_create
 from articles.services.imports.sources import source_for_import, source_match
 from articles.services.revisions import revision_record
+from articles.text import chinese, sanitize
 
 logger = logging.getLogger(__name__)
 

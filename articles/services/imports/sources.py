@@ -24,8 +24,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
-from articles import chinese, importers
+from articles import importers
 from articles.models import Source
+from articles.text import chinese
 
 NO_URL_SUFFIX = "（未附網址）"
 

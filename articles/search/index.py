@@ -20,7 +20,8 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 
-from articles import chinese
+from articles.models import Article
+from articles.text import chinese
 
 MAX_RESULTS = 500
 RANK_WINDOW = 500
@@ -56,8 +57,6 @@ def _article_text(article) -> tuple[str, str]:
 
 def index_articles(article_ids: Iterable[int]) -> None:
     """Bring the index rows of these articles up to date (listed ones in, the rest out)."""
-    from articles.models import Article
-
     ids = list(article_ids)
     if not ids:
         return
@@ -82,8 +81,6 @@ def index_articles(article_ids: Iterable[int]) -> None:
 
 def rebuild(batch_size: int = 1000, progress=None) -> int:
     """Re-index every listed article; returns how many."""
-    from articles.models import Article
-
     ids = list(Article.objects.filter(listed_at__isnull=False).values_list("pk", flat=True))
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM articles_search")

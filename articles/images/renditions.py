@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 
 from PIL import Image as PILImage
 
-from articles.images import flatten
+from articles.images.validation import flatten
 
 WIDTHS = (480, 800, 1200)
 SOCIAL_SIZE = (1200, 630)

@@ -12,7 +12,7 @@ import re
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from articles import sanitize
+from articles.text import sanitize
 
 _TOKEN = re.compile(r"[A-Za-z0-9_]+(?:[.\-'][A-Za-z0-9_]+)*|\s+|.", re.DOTALL)
 _BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|blockquote|div|figure|figcaption|tr|pre)>|<br\s*/?>", re.IGNORECASE)

@@ -21,7 +21,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import add_never_cache_headers
 from django.views.static import serve
 
-from articles import ratelimit
+from newsroom import ratelimit
 
 logger = logging.getLogger(__name__)
 

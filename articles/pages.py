@@ -12,58 +12,38 @@ substitutions instead of a dozen queries' worth of ORM work and a template rende
 
 When a page is outdated: any write that changes what it shows gives its article a new ``page_version`` inside
 the write's transaction (``articles.caching.freshness``), and a stored page is served only while its ``version``
-equals that number. So freshness does not depend on when (or whether) the page is rendered again: outdated pages are
-rendered in the background (``queue_render``, a task coalesced into one pending run that renders every outdated page,
-newest first, however many there are), and until then the view renders them live.
+equals that number. So freshness does not depend on when (or whether) the page is rendered again: outdated pages
+are rendered in the background (``render_outdated_pages``, a task coalesced into one pending run that renders every
+outdated page, newest first, however many there are), and until then the view renders them live.
 
 A deploy that changes templates, template tags, the Python that shapes a page, settings, translations or static
-files changes ``build()``, a digest of them: a page from another build is never served (the view renders live, as
-for a page not stored yet) until ``manage.py render_pages`` has rendered it again.
+files changes the build (``articles.caching.build``): a page from another build is never served (the view renders
+live, as for a page not stored yet) until ``manage.py render_pages`` has rendered it again.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import logging
-from importlib.metadata import version as _version
-from pathlib import Path
 from urllib.parse import quote
 
-import django
-from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils import timezone, translation
-from django.utils.html import escape, format_html
-from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
 
-from articles import chinese
+from articles import events, jobs, selectors
+from articles.caching.build import build
+from articles.caching.freshness import article_page_deps
+from articles.models import ArticlePage
+from articles.templatetags.newsroom import SHARE_TOTAL_MARK, YEAR_MARK, share_total_html
+from articles.text import chinese
 
 logger = logging.getLogger(__name__)
 
-SHARE_TOTAL_MARK = "<!--newsroom:share-total-->"  # a comment: sanitised article HTML never carries one
-YEAR_MARK = "<!--newsroom:year-->"  # the footer's © year, which outlives the render
-# Outdated pages rendered per query for them (the render job repeats until none is left).
 RENDER_BATCH = 100
 
-
-def share_total_html(total: int) -> str:
-    """The share total in the reader's script: hidden below SHARE_MIN_DISPLAY (never "0 shares"), the exact
-    count in ``data-share-total`` for scripts and tools."""
-    from articles.templatetags.newsroom import cn_number
-
-    hidden = " hidden" if total < settings.SHARE_MIN_DISPLAY else ""
-    # The message is ours (locale/), with its own markup; only the number is interpolated, escaped.
-    number = escape(cn_number(total, translation.get_language()))
-    text = gettext("分享 <strong>%(total)s</strong> 次") % {"total": number}
-    return format_html('<span class="share-total" data-share-total="{}"{}>{}</span>', total, hidden, mark_safe(text))  # noqa: S308
-
-
-# --- the build --------------------------------------------------------------------------------
 
 
 def origin_host() -> str:
@@ -75,33 +55,6 @@ def origin_host() -> str:
 def origin() -> str:
     return f"https://{origin_host()}"
 
-
-@functools.cache
-def build() -> str:
-    """A digest of everything besides the data that shapes a stored page."""
-    root = Path(settings.BASE_DIR)
-    digest = hashlib.sha256()
-    # Templates and the Python that shapes what they show (models' localised fields and URLs, the selectors that
-    # fetch the page, URL patterns, context processors), and the translations.
-    shaping = ["models", "selectors", "urls.py", "context_processors.py", "views.py", "caching"]
-    python = [path for name in shaping for path in ((root / "articles" / name).rglob("*.py")
-                                                      if (root / "articles" / name).is_dir()
-                                                      else [(root / "articles" / name).with_suffix(".py")])]
-    files = [*sorted((root / "templates").rglob("*.html")), *sorted((root / "articles" / "templatetags").glob("*.py")),
-             *sorted(python), root / "newsroom" / "urls.py", *sorted((root / "locale").rglob("*.mo"))]
-    manifest = Path(settings.STATIC_ROOT or "") / "staticfiles.json"
-    files += [manifest] if not settings.PLAIN_STATIC and manifest.is_file() else sorted((root / "static").rglob("*.*"))
-    for path in files:
-        digest.update(str(path.relative_to(root) if path.is_relative_to(root) else path).encode())
-        digest.update(path.read_bytes())
-    for name in ("SITE_NAME", "SHARE_MIN_DISPLAY", "RELATED_ARTICLES_SHOWN", "STATIC_URL", "MEDIA_URL",
-                 "PAGE_CACHE_VERSION", "LANGUAGES", "LANGUAGE_CODE", "TIME_ZONE", "USE_TZ"):
-        digest.update(repr(getattr(settings, name, None)).encode())
-    digest.update(f"django {django.get_version()} taggit {_version('django-taggit')}".encode())
-    return digest.hexdigest()[:32]
-
-
-# --- rendering and storing --------------------------------------------------------------------
 
 
 def _request(path: str, language: str) -> HttpRequest:
@@ -131,10 +84,6 @@ def render_article(pk: int) -> bool:
     """Render and store both scripts' pages of one article (a listed one; the others' pages are deleted). Returns
     whether it stored them. Never raises: a page that cannot be rendered stays outdated, and the view renders it
     live (and shows what is wrong) instead of serving an old one."""
-    from articles import selectors
-    from articles.caching.freshness import article_page_deps
-    from articles.models import ArticlePage
-
     try:
         # The version is read before anything the page shows: a write after this read makes it outdated, so a
         # render of older data can only ever be stored under a version that is already dead.
@@ -160,8 +109,6 @@ def render_article(pk: int) -> bool:
 def _store(pk: int, version: int, deps: str, pages: dict[str, tuple[str, str]]) -> bool:
     """Store the pages rendered for ``version`` unless pages of a newer version are stored already (a slow render
     never replaces a newer one). Both scripts or neither."""
-    from articles.models import ArticlePage
-
     now, stamp = timezone.now(), build()
     with transaction.atomic():
         ArticlePage.objects.bulk_create(
@@ -179,9 +126,6 @@ def _store(pk: int, version: int, deps: str, pages: dict[str, tuple[str, str]]) 
 def render_outdated(*, limit: int | None = None, progress=None) -> int:
     """Render every listed article whose stored pages are missing or outdated, newest first; returns how many.
     Each round asks the database again, so pages outdated while it runs are rendered too, and none is dropped."""
-    from articles import selectors
-    from articles.models import ArticlePage
-
     # Pages of articles taken off the site are never served (published() excludes them); they are not kept either.
     ArticlePage.objects.filter(article__listed_at__isnull=True).delete()
     done, failed = 0, set()
@@ -202,9 +146,6 @@ def render_outdated(*, limit: int | None = None, progress=None) -> int:
 
 def queue_render() -> None:
     """Render the outdated pages in the background: one pending job at a time renders them all."""
-    from articles import jobs
-    from articles.caching.tasks import render_outdated_pages
-
     jobs.enqueue(render_outdated_pages, key="pages:render-outdated")
 
 
@@ -230,3 +171,18 @@ def serve(request: HttpRequest, html: str, share_total: int) -> str:
 def render_articles(article_ids) -> int:
     """Render these articles' pages now (``render_article`` each, once); returns how many were stored."""
     return sum(render_article(pk) for pk in sorted(set(article_ids)))
+
+
+@jobs.task()
+def render_outdated_pages() -> int:
+    """Render every stored article page that is missing or outdated."""
+    return render_outdated()
+
+
+def _queue_after_change(sender, change: events.Changed, **kwargs) -> None:
+    """``events.committed``: the pages outdated by the change (``articles.caching.freshness``), rendered again."""
+    queue_render()
+
+
+def connect() -> None:
+    events.committed.connect(_queue_after_change, dispatch_uid="pages-render")

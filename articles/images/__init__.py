@@ -1,0 +1,19 @@
+"""Pictures: validating uploads (``validation``) and making their renditions (``renditions``). The validation API is
+importable from ``articles.images``."""
+
+from articles.images.validation import (  # noqa: F401
+    ACCEPTED_FORMATS,
+    ACCEPTED_LABEL,
+    ACCEPTED_MIME_TYPES,
+    AVIF_SPEED,
+    EXTENSIONS,
+    HEIF_BRANDS,
+    JPEG_QUALITY,
+    LOSSY_QUALITY,
+    REFUSED_SIGNATURES,
+    Prepared,
+    bench_validate_bomb,
+    decompression_bomb_png,
+    flatten,
+    validate_upload,
+)
