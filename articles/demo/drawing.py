@@ -232,4 +232,3 @@ def draw_image(spec: dict) -> bytes:
     buffer = io.BytesIO()
     picture.save(buffer, format="JPEG", quality=88, optimize=True)
     return buffer.getvalue()
-
