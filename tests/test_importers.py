@@ -91,7 +91,7 @@ def route_all_connections_to(monkeypatch, server: FeedServer) -> list[tuple[str,
     """Send every connection the importer opens to the local server; returns the addresses it asked for."""
     asked: list[tuple[str, int]] = []
 
-    def connect(address, timeout):
+    def connect(address, timeout, **_):
         asked.append(address)
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.settimeout(timeout)
@@ -103,7 +103,7 @@ def route_all_connections_to(monkeypatch, server: FeedServer) -> list[tuple[str,
 
 
 def forbid_connections(monkeypatch) -> None:
-    def connect(address, timeout):
+    def connect(address, timeout, **_):
         raise AssertionError(f"the importer tried to connect to {address}")
 
     monkeypatch.setattr(fetching, "_connect", connect)
