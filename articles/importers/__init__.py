@@ -6,6 +6,9 @@ so one bad record never hides the others. The write path is ``articles.services.
 
 Feeds come from strangers, so:
 
+* Feed bytes are decoded first (``decoding``: byte order mark, UTF-16/32 without one, HTTP charset, XML
+  declaration; GBK as GB18030, Big5 as cp950 or Big5-HKSCS) and reach the XML parsers as UTF-8.
+* Whatever goes wrong while one file or URL is read fails that document alone (``iter_documents``).
 * XML is parsed by defusedxml first; a document it refuses (entity declarations: billion laughs,
   external entities / XXE) never reaches feedparser, which then only ever sees the bytes, never a
   string it might take for a URL or a file name.
@@ -17,8 +20,8 @@ Feeds come from strangers, so:
 * Image paths must stay inside the import file's folder.
 
 Modules: ``records`` (Record, Failure, errors, field checks), ``jsonfile`` (JSON), ``feeds`` (RSS and
-Atom), ``addresses`` (the address policy), ``fetching`` (safe http(s) GET), ``files`` (files, folders and
-URLs; record images). Import the public names from here.
+Atom), ``decoding`` (bytes to text), ``addresses`` (the address policy), ``fetching`` (safe http(s) GET),
+``files`` (files, folders and URLs; record images). Import the public names from here.
 """
 
 from articles.importers.addresses import address_allowed
