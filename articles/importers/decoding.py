@@ -36,6 +36,9 @@ _ALIASES = {
     "unicode": "utf-16", "x-unicode": "utf-16",
 }
 
+# Codecs Python calls text encodings that are no document's character encoding.
+_NOT_CHARSETS = {"undefined", "idna", "punycode", "unicode-escape", "raw-unicode-escape", "charmap"}
+
 # Python's canonical codec name -> what to decode it as, in order.
 _SUPERSETS = {
     "gbk": ("gb18030",),
@@ -82,9 +85,9 @@ def _candidates(label: str) -> tuple[str, ...]:
     name = _ALIASES.get(name, name)
     try:
         info = codecs.lookup(name)
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL in the label
         raise Invalid(f"不支援的字元編碼：{label[:40]!r}") from None
-    if not getattr(info, "_is_text_encoding", True):
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_CHARSETS:
         raise Invalid(f"不支援的字元編碼：{label[:40]!r}")
     return _SUPERSETS.get(info.name, (info.name,))
 
@@ -123,15 +126,15 @@ def decode(data: bytes, *, charset: str = "") -> str:
     else:
         tried, mark = _ascii_compatible_candidates([charset, declared_encoding(data)]), 0
     body = data[mark:]
-    first_error: UnicodeDecodeError | None = None
+    first_error: UnicodeError | None = None
     for codec in tried:
         try:
             return body.decode(codec)
-        except UnicodeDecodeError as exc:
+        except UnicodeError as exc:
             first_error = first_error or exc
-    assert first_error is not None  # noqa: S101 - tried is never empty
     names = "、".join(tried)
-    raise Invalid(f"無法以宣告或偵測到的編碼（{names}）解碼：第 {mark + first_error.start + 1:,} 位元組無效")
+    position = mark + getattr(first_error, "start", 0) + 1
+    raise Invalid(f"無法以宣告或偵測到的編碼（{names}）解碼：第 {position:,} 位元組無效")
 
 
 def utf8_xml(data: bytes, *, charset: str = "") -> bytes:
