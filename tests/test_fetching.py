@@ -215,3 +215,15 @@ def test_a_fast_server_is_unaffected_by_the_watchdog():
         url = server.route("/feed.xml", body, headers={"Content-Type": "application/rss+xml; charset=GBK"})
         fetched = fetching.fetch_resource(url, timeout=1, deadline=2, allow_private=True)
     assert fetched.body == body and fetched.charset == "gbk" and fetched.url == url
+
+
+def test_a_tls_handshake_that_never_ends_is_cut_at_the_deadline():
+    listener = socket.create_server(("127.0.0.1", 0))  # accepts, never says a word of TLS
+    try:
+        url = f"https://127.0.0.1:{listener.getsockname()[1]}/feed.xml"
+        started = time.monotonic()
+        with pytest.raises(FetchError, match="下載逾時（整體時限 1 秒）"):
+            importers.fetch(url, timeout=5, deadline=1, allow_private=True)
+        assert time.monotonic() - started < 2
+    finally:
+        listener.close()
