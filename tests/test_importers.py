@@ -91,7 +91,7 @@ def route_all_connections_to(monkeypatch, server: FeedServer) -> list[tuple[str,
     """Send every connection the importer opens to the local server; returns the addresses it asked for."""
     asked: list[tuple[str, int]] = []
 
-    def connect(address, timeout):
+    def connect(address, timeout, **_):
         asked.append(address)
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.settimeout(timeout)
@@ -103,7 +103,7 @@ def route_all_connections_to(monkeypatch, server: FeedServer) -> list[tuple[str,
 
 
 def forbid_connections(monkeypatch) -> None:
-    def connect(address, timeout):
+    def connect(address, timeout, **_):
         raise AssertionError(f"the importer tried to connect to {address}")
 
     monkeypatch.setattr(fetching, "_connect", connect)
@@ -235,7 +235,10 @@ def test_a_very_long_guid_becomes_a_stable_hash():
     (b'{"items": []}', "格式不明"),
     (b"", "檔案是空的"),
     (b"title,body\nx,y\n", "無法辨識的格式"),
-    (b"\xff\xfe<\x00r\x00s\x00s\x00", "無法辨識的格式"),
+    (b"\xff\xfeh\x00i\x00", "無法辨識的格式"),
+    # UTF-16 is recognised by its mark (or its zero bytes), then fails as the broken XML it is.
+    (b"\xff\xfe<\x00r\x00s\x00s\x00", "不是格式正確的 XML"),
+    (b"<\x00r\x00s\x00s\x00", "不是格式正確的 XML"),
 ])
 def test_unreadable_files_fail_as_a_whole(tmp_path, content, reason):
     (tmp_path / "bad.json").write_bytes(content)
@@ -308,7 +311,9 @@ def test_bad_items_in_a_feed_fail_alone():
     (b"<rss><channel><title>x</channel></rss>", "不是格式正確的 XML"),
     (b"<html><body>hello</body></html>", "不是 RSS 或 Atom"),
     (b"<rss version='2.0'><channel><link>https://x.example/</link></channel></rss>", "摘要沒有標題"),
-    (b"<rss><channel><title>\xff\xfe</title></channel></rss>", "不是格式正確的 XML"),
+    (b"<rss><channel><title>\xff\xfe</title></channel></rss>", "無法以宣告或偵測到的編碼（utf-8）解碼：第 22 位元組"),
+    (b"<?xml version='1.0' encoding='x-klingon'?><rss/>", "不支援的字元編碼"),
+    (b"<?xml version='1.0' encoding='base64'?><rss/>", "不支援的字元編碼"),
 ])
 def test_unusable_feeds_fail_as_a_whole(content, reason):
     [failure] = importers.read_bytes(content, origin="feed.xml")

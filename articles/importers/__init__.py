@@ -6,22 +6,27 @@ so one bad record never hides the others. The write path is ``articles.services.
 
 Feeds come from strangers, so:
 
+* Feed bytes are decoded first (``decoding``: byte order mark, UTF-16/32 without one, HTTP charset, XML
+  declaration; GBK as GB18030, Big5 as cp950 or Big5-HKSCS) and reach the XML parsers as UTF-8.
+* Whatever goes wrong while one file or URL is read fails that document alone (``iter_documents``).
 * XML is parsed by defusedxml first; a document it refuses (entity declarations: billion laughs,
   external entities / XXE) never reaches feedparser, which then only ever sees the bytes, never a
   string it might take for a URL or a file name.
 * ``fetch`` speaks http(s) only, resolves the host itself and refuses private, loopback,
-  link-local and other non-public addresses (unless ``IMPORT_ALLOW_PRIVATE_URLS``), connects to the
-  address it checked (no second DNS answer), checks every redirect the same way, and stops at a
-  size cap and a deadline.
+  link-local and other non-public addresses (unless ``IMPORT_ALLOW_PRIVATE_URLS``) by one policy
+  (``addresses``: IPv6 forms that carry an IPv4 address are judged by that address), connects to the
+  address it checked (no second DNS answer) and checks the peer, checks every redirect the same way,
+  and stops at a size cap and at one deadline for the whole fetch.
 * Image paths must stay inside the import file's folder.
 
 Modules: ``records`` (Record, Failure, errors, field checks), ``jsonfile`` (JSON), ``feeds`` (RSS and
-Atom), ``fetching`` (safe http(s) GET), ``files`` (files, folders and URLs; record images). Import the
-public names from here.
+Atom), ``decoding`` (bytes to text), ``addresses`` (the address policy), ``fetching`` (safe http(s) GET),
+``files`` (files, folders and URLs; record images). Import the public names from here.
 """
 
+from articles.importers.addresses import address_allowed
 from articles.importers.feeds import read_feed
-from articles.importers.fetching import MAX_REDIRECTS, USER_AGENT, address_allowed, fetch
+from articles.importers.fetching import MAX_REDIRECTS, USER_AGENT, Fetched, fetch, fetch_resource
 from articles.importers.files import (
     FILE_SUFFIXES,
     Document,
@@ -69,6 +74,7 @@ __all__ = [
     "Document",
     "Failure",
     "FetchError",
+    "Fetched",
     "ImageRef",
     "Invalid",
     "Item",
@@ -77,6 +83,7 @@ __all__ = [
     "address_allowed",
     "check_url",
     "fetch",
+    "fetch_resource",
     "image_bytes",
     "import_files",
     "iter_documents",

@@ -1,8 +1,10 @@
 """RSS 2.0 and Atom documents.
 
-XML is parsed by defusedxml first; a document it refuses (entity declarations: billion laughs,
-external entities / XXE) never reaches feedparser, which then only ever sees the bytes, never a
-string it might take for a URL or a file name.
+The bytes are decoded first (``decoding``: byte order mark, UTF-16 without one, HTTP charset, XML
+declaration; GBK/GB2312 as GB18030, Big5 as cp950 or Big5-HKSCS) and handed on as UTF-8, because expat
+cannot read multi-byte legacy encodings. The UTF-8 XML is parsed by defusedxml first; a document it
+refuses (entity declarations: billion laughs, external entities / XXE) never reaches feedparser, which then
+only ever sees the bytes, never a string it might take for a URL or a file name.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import defusedxml
 import defusedxml.ElementTree
 import feedparser
 
+from articles.importers.decoding import utf8_xml
 from articles.importers.records import (
     Failure,
     ImageRef,
@@ -35,17 +38,22 @@ from articles.importers.records import (
 )
 
 
-def read_feed(data: bytes, *, origin: str, base_url: str = "") -> list[Item]:
+def read_feed(data: bytes, *, origin: str, base_url: str = "", charset: str = "") -> list[Item]:
     """Records from an RSS 2.0 or Atom document that defusedxml has accepted.
 
-    Each record's ``source`` is what the channel calls itself, for the report only: ``needs_binding`` says
-    the operator must name the source (a feed can call itself anything).
+    ``charset`` is the encoding the transport declared (HTTP ``Content-Type``), if any. Each record's
+    ``source`` is what the channel calls itself, for the report only: ``needs_binding`` says the operator
+    must name the source (a feed can call itself anything).
     """
+    try:
+        data = utf8_xml(data, charset=charset)
+    except Invalid as exc:
+        return [Failure(origin, "file", str(exc))]
     try:
         defusedxml.ElementTree.fromstring(data)
     except defusedxml.DefusedXmlException as exc:
         return [Failure(origin, "file", f"拒絕處理：XML 含有實體或外部參照宣告（XML 炸彈／XXE）：{exc}")]
-    except ET.ParseError as exc:
+    except (ET.ParseError, ValueError) as exc:  # ValueError: what expat itself refuses to read
         return [Failure(origin, "file", f"不是格式正確的 XML：{exc}")]
     headers = {"content-location": base_url} if base_url else None
     # BytesIO: feedparser treats a str or bytes argument as a possible URL or file name.

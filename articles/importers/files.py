@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,12 +10,15 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
+from articles.importers.decoding import sniff
 from articles.importers.feeds import read_feed
-from articles.importers.fetching import fetch
+from articles.importers.fetching import fetch, fetch_resource
 from articles.importers.jsonfile import read_json
 from articles.importers.records import Failure, FetchError, Invalid, Item, Record
 
 FILE_SUFFIXES = {".json", ".xml", ".rss", ".atom"}
+
+logger = logging.getLogger(__name__)
 
 
 def max_file_bytes() -> int:
@@ -22,13 +26,29 @@ def max_file_bytes() -> int:
     return settings.IMPORT_MAX_FILE_BYTES
 
 
-def read_bytes(data: bytes, *, origin: str, base_dir: Path | None = None, base_url: str = "") -> list[Item]:
-    """Records from a document in any supported format, recognised by its first character."""
-    head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if head.startswith((b"[", b"{")):
+def _head(data: bytes) -> tuple[str, str, int]:
+    """A document's first characters (to recognise its format), the encoding its first bytes show, its mark's length."""
+    encoding, mark = sniff(data) or ("", 0)
+    head = data[mark:mark + 256].decode(encoding or "latin-1", "ignore")
+    return head.lstrip(" \t\r\n"), encoding, mark
+
+
+def read_bytes(data: bytes, *, origin: str, base_dir: Path | None = None, base_url: str = "",
+               charset: str = "") -> list[Item]:
+    """Records from a document in any supported format, recognised by its first character.
+
+    ``charset`` is the encoding the transport declared (HTTP ``Content-Type``), if any.
+    """
+    head, encoding, mark = _head(data)
+    if head.startswith(("[", "{")):
+        if encoding not in ("", "utf-8"):  # JSON in UTF-16 or UTF-32 (RFC 4627): read as UTF-8
+            try:
+                data = data[mark:].decode(encoding).encode("utf-8")
+            except UnicodeError as exc:
+                return [Failure(origin, "file", f"無法以 {encoding} 解碼：{exc}")]
         return read_json(data, origin=origin, base_dir=base_dir)
-    if head.startswith(b"<"):
-        return read_feed(data, origin=origin, base_url=base_url)
+    if head.startswith("<"):
+        return read_feed(data, origin=origin, base_url=base_url, charset=charset)
     if not head:
         return [Failure(origin, "file", "檔案是空的")]
     return [Failure(origin, "file", "無法辨識的格式：必須是 JSON、RSS 2.0 或 Atom")]
@@ -64,10 +84,12 @@ def read_path(path: str | Path) -> list[Item]:
 def read_url(url: str) -> list[Item]:
     """Records from a feed (or JSON document) fetched over http(s)."""
     try:
-        data = fetch(url, accept="application/rss+xml, application/atom+xml, application/json, text/xml;q=0.9")
+        fetched = fetch_resource(
+            url, accept="application/rss+xml, application/atom+xml, application/json, text/xml;q=0.9",
+        )
     except FetchError as exc:
         return [Failure(url, "url", str(exc))]
-    return read_bytes(data, origin=url, base_url=url)
+    return read_bytes(fetched.body, origin=url, base_url=fetched.url or url, charset=fetched.charset)
 
 
 def image_bytes(record: Record) -> tuple[bytes, str]:
@@ -103,9 +125,18 @@ class Document:
 def iter_documents(paths: Iterable[str | Path] = (), urls: Iterable[str] = ()) -> Iterator[Document]:
     """Each file (folders: the files inside) and each URL, in order, with its records and failures."""
     for path in import_files(paths):
-        yield Document(str(path), read_path(path))
+        yield Document(str(path), _read_guarded(str(path), read_path, path))
     for url in urls:
-        yield Document(url, read_url(url), url=url)
+        yield Document(url, _read_guarded(url, read_url, url), url=url)
+
+
+def _read_guarded(origin: str, read, where) -> list[Item]:
+    """One document's items; whatever goes wrong reading it fails that document alone, with the reason."""
+    try:
+        return read(where)
+    except Exception as exc:  # a hostile file must not stop the run: the others still import
+        logger.exception("reading %s failed", origin)
+        return [Failure(origin, "file", f"無法讀取這個檔案：{type(exc).__name__}: {str(exc)[:200]}")]
 
 
 def iter_items(paths: Iterable[str | Path] = (), urls: Iterable[str] = ()) -> Iterator[Item]:
