@@ -1,11 +1,14 @@
-"""Every slug and id in a URL is validated before it reaches a query (newsroom.converters). Run on PostgreSQL
-too: there a NUL byte that reached a query was a DataError (500)."""
+"""Every slug and id in a URL is validated before it reaches a query (newsroom.converters), and no admin filter
+value can turn a change list into a server error (articles.admin.base). Run on PostgreSQL too: there a NUL byte
+that reached a query was a DataError (500)."""
 
 import pytest
+from django.contrib import admin
 from django.test import Client
 from django.urls import get_resolver, reverse
 
 from articles import services
+from articles.admin.base import SafeChangeList
 from newsroom.converters import ID_MAX, IdConverter, UnicodeSlugConverter
 from tests.factories import ArticleFactory, SourceFactory, UserFactory
 
@@ -100,3 +103,56 @@ def test_every_public_route_with_an_id_or_slug_uses_the_validating_converters():
 
     walk(get_resolver().url_patterns)
     assert unvalidated == []
+
+
+# --- admin change lists ---------------------------------------------------------------------
+
+def test_every_registered_admin_uses_the_safe_change_list(rf):
+    request = rf.get("/")
+    for model, model_admin in admin.site._registry.items():
+        assert issubclass(model_admin.get_changelist(request), SafeChangeList), model._meta.label
+
+
+# The date hierarchy and the date filters, with values that parse but run past what datetime or the database holds.
+HOSTILE_DATE_LOOKUPS = [
+    "{f}__year=9999", "{f}__year=9999&{f}__month=12", "{f}__year=9999&{f}__month=12&{f}__day=31",
+    "{f}__year=1", "{f}__year=1&{f}__month=1&{f}__day=1", "{f}__year=0", "{f}__year=-1", "{f}__year=99999",
+    "{f}__year=2020&{f}__month=13", "{f}__year=2020&{f}__month=2&{f}__day=30", "{f}__year=" + "9" * 40,
+    "{f}__gte=0001-01-01", "{f}__gte=9999-12-31", "{f}__lt=9999-12-31+23:59:59", "{f}__day=99999999999999999999",
+    "{f}__year=x%00", "{f}__isnull=maybe",
+]
+CHANGE_LISTS = [
+    ("/admin/articles/article/", "publish_at"),
+    ("/admin/articles/importrun/", "started_at"),
+    ("/admin/articles/backgroundjob/", "created_at"),
+    ("/admin/auth/user/", "date_joined"),
+]
+
+
+@pytest.mark.parametrize(("changelist", "field"), CHANGE_LISTS)
+def test_hostile_date_lookups_give_a_normal_page_never_a_500(article, changelist, field):
+    client = Client(raise_request_exception=False)
+    client.force_login(UserFactory(username="chief", is_superuser=True))
+    for lookup in HOSTILE_DATE_LOOKUPS:
+        response = client.get(changelist + "?" + lookup.format(f=field))
+        assert response.status_code in (200, 302, 400), (lookup, response.status_code)
+        if response.status_code == 302:  # Django's own answer to a lookup it cannot use: the list, flagged
+            assert response["Location"] == changelist + "?e=1"
+    assert client.get(changelist + "?e=1").status_code == 200
+
+
+def test_the_date_hierarchy_still_filters(article):
+    client = Client()
+    client.force_login(UserFactory(username="chief", is_superuser=True))
+    year = article.publish_at.year
+    assert "公開文章" in client.get(f"/admin/articles/article/?publish_at__year={year}").content.decode()
+    assert "公開文章" not in client.get(f"/admin/articles/article/?publish_at__year={year - 1}").content.decode()
+
+
+def test_hostile_list_parameters_never_give_a_500(article):
+    client = Client(raise_request_exception=False)
+    client.force_login(UserFactory(username="chief", is_superuser=True))
+    for lookup in ["q=%00", "q=a%00b", "title=a%00", "slug=%00", "id=" + "9" * 30, "id__gt=" + "9" * 30,
+                   "status=%00", "source__id__exact=%00", "o=%00"]:
+        for changelist in ["/admin/articles/article/", "/admin/articles/source/", "/admin/articles/tag/"]:
+            assert client.get(changelist + "?" + lookup).status_code in (200, 302, 400), (changelist, lookup)

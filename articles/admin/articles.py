@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from articles import selectors, services, views
-from articles.admin import history, upstream
+from articles.admin import base, history, upstream
 from articles.admin.related import RelatedArticleInline
 from articles.forms import ArticleAdminForm
 from articles.models import Article, Revision
@@ -35,7 +35,7 @@ def _error_text(exc: Exception) -> str:
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(base.ModelAdmin):
     form = ArticleAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["thumbnail", "title", "status_badge", "upstream_badge", "source", "publish_at", "tag_list",
