@@ -149,3 +149,42 @@ def test_many_usernames_from_one_address_hit_the_per_address_cap(db, settings):
     client = Client()
     statuses = [login(client, f"user{i}", "bad").status_code for i in range(6)]
     assert statuses == [200] * 5 + [429]
+
+
+@pytest.mark.parametrize("variant", ["ｃｈｉｅｆ", "ＣＨＩＥＦ", " chief ", "Ｃhief", "ᶜhief"])
+def test_throttle_counts_the_account_the_form_logs_in_not_its_spelling(db, settings, variant):
+    """Django's login form normalises the username with NFKC, so full-width letters log in as the plain account;
+    the throttle must count them on that account's counter, not start a fresh one."""
+    settings.ADMIN_LOGIN_RATE_LIMIT = (2, 900)
+    UserFactory(username="chief", is_superuser=True)
+    assert login(Client(), variant.lower(), PASSWORD).status_code == 302  # the spelling does log in ...
+    client = Client()
+    assert login(client, "chief", "bad").status_code == 200
+    assert login(client, "chief", "bad").status_code == 200
+    refused = login(client, variant, PASSWORD)  # ... so it is refused with the account's spent counter
+    assert refused.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_one_account_tried_from_many_addresses_hits_the_per_account_cap(db, settings):
+    settings.ADMIN_LOGIN_RATE_LIMIT = (10, 900)
+    settings.ADMIN_LOGIN_IP_RATE_LIMIT = 50
+    settings.ADMIN_LOGIN_ACCOUNT_RATE_LIMIT = 5
+    UserFactory(username="chief", is_superuser=True)
+    statuses = [login(Client(), "chief", "bad", ip=f"10.0.1.{i}").status_code for i in range(6)]
+    assert statuses == [200] * 5 + [429]
+    assert login(Client(), "Ｃｈｉｅｆ", PASSWORD, ip="10.0.2.1").status_code == 429  # any address, any spelling
+    # Other accounts are not affected.
+    UserFactory(username="desk", is_superuser=True)
+    assert login(Client(), "desk", PASSWORD, ip="10.0.1.1").status_code == 302
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "javascript:alert(1)", ""])
+def test_a_login_with_an_unsafe_or_empty_next_lands_on_the_admin_index(db, target):
+    UserFactory(username="chief", is_superuser=True)
+    client = Client()
+    response = client.post(reverse("admin:login") + "?next=" + target,
+                           {"username": "chief", "password": PASSWORD, "next": target})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:index")
+    assert client.get(response["Location"]).status_code == 200
