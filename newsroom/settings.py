@@ -122,6 +122,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
     }
+    # Django's SQLite backend, creating the database file (and so its -wal/-shm) private: mode 0600.
+    DATABASES["default"]["ENGINE"] = "newsroom.sqlite3"
     # Tests run on a real file too (not Django's shared in-memory database), so WAL and the
     # busy timeout behave in tests as they do in production.
     # One file per test process, so parallel runs never share (or delete) each other's database.

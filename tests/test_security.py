@@ -1,7 +1,11 @@
 """Secure defaults: CSP and Permissions-Policy everywhere (cached pages too), uploads never rendered as pages,
-admin logins throttled."""
+admin logins throttled, files with secrets private, proxies believed only when configured."""
 
+import os
 import re
+import sqlite3
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -188,3 +192,67 @@ def test_a_login_with_an_unsafe_or_empty_next_lands_on_the_admin_index(db, targe
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:index")
     assert client.get(response["Location"]).status_code == 200
+
+
+# --- files the site writes --------------------------------------------------------------------
+
+def file_mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+@pytest.fixture
+def open_umask():
+    """The usual umask (022), under which a file is world-readable unless its creator says otherwise."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+def open_sqlite(path: Path) -> sqlite3.Connection:
+    """A connection to the database file ``path`` opened by the site's SQLite backend, in WAL mode."""
+    from django.db.utils import ConnectionHandler
+
+    database = ConnectionHandler({"default": {"ENGINE": "newsroom.sqlite3", "NAME": str(path),
+                                              "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;"}}})["default"]
+    return database.get_new_connection(database.get_connection_params())
+
+
+def test_the_sqlite_database_is_created_private_with_its_wal_and_shm(tmp_path, open_umask):
+    raw = open_sqlite(tmp_path / "db.sqlite3")
+    raw.execute("CREATE TABLE secrets (hash TEXT)")
+    raw.execute("INSERT INTO secrets VALUES ('pbkdf2_sha256$...')")
+    raw.commit()
+    files = {path.name: file_mode(path) for path in tmp_path.iterdir()}
+    raw.close()
+    assert files == {"db.sqlite3": 0o600, "db.sqlite3-wal": 0o600, "db.sqlite3-shm": 0o600}
+
+
+def test_an_existing_world_readable_database_is_made_private_when_opened(tmp_path, open_umask):
+    path = tmp_path / "db.sqlite3"
+    plain = sqlite3.connect(path)
+    plain.execute("PRAGMA journal_mode=WAL")
+    plain.execute("CREATE TABLE t (x)")
+    plain.commit()
+    path.chmod(0o644)
+    assert file_mode(Path(f"{path}-wal")) == 0o644
+    open_sqlite(path).close()
+    assert file_mode(path) == 0o600
+    assert file_mode(Path(f"{path}-wal")) == 0o600
+    plain.close()
+
+
+def test_manage_py_migrate_creates_a_private_database(tmp_path):
+    """The default configuration end to end: the database `make run` creates is private."""
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "DEBUG": "1",
+           "DJANGO_SETTINGS_MODULE": "newsroom.settings", "CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("REDIS_URL", None)
+    result = subprocess.run([sys.executable, "-c", "import os; os.umask(0o022); import django; django.setup(); "
+                             "from django.core.management import call_command; call_command('migrate', verbosity=0)"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr
+    assert file_mode(tmp_path / "db.sqlite3") == 0o600
+
+
+def test_uploaded_media_stay_world_readable():
+    """Public media are served by the web server (or a CDN) as the files themselves."""
+    assert settings.FILE_UPLOAD_PERMISSIONS == 0o644
