@@ -1,8 +1,11 @@
 """Secure defaults: CSP and Permissions-Policy everywhere (cached pages too), uploads never rendered as pages,
 admin logins throttled, files with secrets private, proxies believed only when configured."""
 
+import contextlib
+import http.client
 import os
 import re
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -256,3 +259,62 @@ def test_manage_py_migrate_creates_a_private_database(tmp_path):
 def test_uploaded_media_stay_world_readable():
     """Public media are served by the web server (or a CDN) as the files themselves."""
     assert settings.FILE_UPLOAD_PERMISSIONS == 0o644
+
+
+# --- gunicorn and forwarded headers -----------------------------------------------------------
+
+@contextlib.contextmanager
+def gunicorn(tmp_path: Path, **env: str):
+    """gunicorn with the project's gunicorn.conf.py, one worker on a free loopback port; yields its base URL."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    environment = {key: value for key, value in os.environ.items()
+                   if key not in {"DATABASE_URL", "REDIS_URL", "BEHIND_TLS_PROXY", "FORWARDED_ALLOW_IPS"}}
+    environment.update({"DJANGO_SETTINGS_MODULE": "newsroom.settings", "DEBUG": "1", "WEB_CONCURRENCY": "1",
+                        "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_ACCESSLOG": "",
+                        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "CACHE_DIR": str(tmp_path / "cache"),
+                        "PAGE_CACHE_SECONDS": "0", **env})
+    gunicorn_bin = str(Path(sys.executable).with_name("gunicorn"))
+    process = subprocess.Popen([gunicorn_bin, "-c", "gunicorn.conf.py", "newsroom.wsgi"], cwd=ROOT, env=environment,  # noqa: S603
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                assert process.poll() is None, process.stderr.read().decode()
+                assert time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.1)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        process.stderr.close()
+
+
+def scheme_seen(port: int, headers: dict[str, str]) -> str:
+    """The scheme Django believed the request came with: robots.txt's absolute sitemap URL carries it."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", "/robots.txt", headers={"Host": "localhost", **headers})
+    body = connection.getresponse().read().decode()
+    connection.close()
+    return re.search(r"Sitemap: (\w+)://", body).group(1)
+
+
+def test_gunicorn_believes_no_forwarded_scheme_unless_behind_a_tls_proxy(tmp_path):
+    with gunicorn(tmp_path) as port:  # a request from loopback, as another local user or an SSRF would send it
+        for header in ("X-Forwarded-Proto", "X-Forwarded-Protocol", "X-Forwarded-Ssl"):
+            assert scheme_seen(port, {header: "https" if header == "X-Forwarded-Proto" else "on"}) == "http", header
+        assert scheme_seen(port, {"X-Forwarded-Protocol": "ssl"}) == "http"
+
+
+def test_behind_a_tls_proxy_only_x_forwarded_proto_says_https(tmp_path):
+    with gunicorn(tmp_path, BEHIND_TLS_PROXY="1") as port:
+        assert scheme_seen(port, {"X-Forwarded-Proto": "https"}) == "https"
+        assert scheme_seen(port, {}) == "http"
+        # Headers the proxy does not set (and so passes through from the client) say nothing.
+        assert scheme_seen(port, {"X-Forwarded-Ssl": "on"}) == "http"
+        assert scheme_seen(port, {"X-Forwarded-Protocol": "ssl"}) == "http"
