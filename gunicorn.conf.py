@@ -21,4 +21,11 @@ max_requests_jitter = 1000
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Which peers may say the request came over https (X-Forwarded-Proto). Only behind a TLS proxy that sets the header
+# (BEHIND_TLS_PROXY, which also sets Django's SECURE_PROXY_SSL_HEADER): otherwise anyone reaching gunicorn from
+# loopback (another local user, an SSRF) could make a plain-http request look secure. And only X-Forwarded-Proto,
+# the header the proxy overwrites: gunicorn's default list also believes X-Forwarded-Ssl and X-Forwarded-Protocol,
+# which a proxy that sets only X-Forwarded-Proto passes through from the client untouched.
+BEHIND_TLS_PROXY = os.environ.get("BEHIND_TLS_PROXY", "").strip().lower() in {"1", "true", "yes", "on"}
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1") if BEHIND_TLS_PROXY else ""
+secure_scheme_headers = {"X-FORWARDED-PROTO": "https"} if BEHIND_TLS_PROXY else {}

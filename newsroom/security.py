@@ -16,6 +16,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import add_never_cache_headers
@@ -90,30 +91,41 @@ def serve_media(request: HttpRequest, path: str, document_root: str | Path | Non
 
 # --- admin login throttling ------------------------------------------------------------
 
-def _login_keys(request: HttpRequest) -> tuple[str, str]:
+def login_username_key(username: str) -> str:
+    """The account a login attempt is for, as the throttle counts it: the same name whatever the form typed.
+
+    Django's login form normalises the username with NFKC before looking the user up (``UsernameField``, as
+    ``AbstractBaseUser.normalize_username`` does), so ``ｅｄｉｔｏｒ`` (full-width) logs in as ``editor``; case is
+    folded too, so ``Editor`` and ``EDITOR`` count as one. Counted under any other spelling, each variant would
+    start a fresh counter. Hashed: usernames are user input of any length, and cache keys must stay short and safe.
+    """
+    name = AbstractBaseUser.normalize_username(username.strip()).casefold()
+    return hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _login_keys(request: HttpRequest) -> tuple[str, str, str]:
     ip = ratelimit.client_ip(request)
-    # Hashed: usernames are user input of any length, and cache keys must stay short and safe.
-    username = request.POST.get("username", "").strip().lower()
-    digest = hashlib.sha256(username.encode("utf-8", "surrogatepass")).hexdigest()[:32]
-    return f"admin-login:{ip}:{digest}", f"admin-login-ip:{ip}"
+    account = login_username_key(request.POST.get("username", ""))
+    return f"admin-login:{ip}:{account}", f"admin-login-ip:{ip}", f"admin-login-account:{account}"
 
 
 def admin_login(request: HttpRequest, extra_context: dict | None = None) -> HttpResponseBase:
-    """The admin's login view, refusing with 429 after too many failures per address and username
-    (and a looser cap per address, against trying many usernames from one place)."""
+    """The admin's login view, refusing with 429 after too many failures per address and username, per address
+    whatever the username (one place trying many accounts), and per account whatever the address (many places
+    trying one account)."""
     if request.method != "POST":
         return admin.site.login(request, extra_context)
-    per_user_key, per_ip_key = _login_keys(request)
-    limit, window = settings.ADMIN_LOGIN_RATE_LIMIT
-    ip_limit = settings.ADMIN_LOGIN_IP_RATE_LIMIT
-    if (ratelimit.hits(per_user_key, window=window) >= limit
-            or ratelimit.hits(per_ip_key, window=window) >= ip_limit):
+    keys = _login_keys(request)
+    _, window = settings.ADMIN_LOGIN_RATE_LIMIT
+    limits = (settings.ADMIN_LOGIN_RATE_LIMIT[0], settings.ADMIN_LOGIN_IP_RATE_LIMIT,
+              settings.ADMIN_LOGIN_ACCOUNT_RATE_LIMIT)
+    if any(ratelimit.hits(key, window=window) >= limit for key, limit in zip(keys, limits, strict=True)):
         return _too_many_attempts(window)
     response = admin.site.login(request, extra_context)
     # The admin redirects on success and re-renders the form (200) on a wrong password.
     if response.status_code == 200 and not request.user.is_authenticated:
-        ratelimit.allow(per_user_key, limit=limit, window=window)
-        ratelimit.allow(per_ip_key, limit=ip_limit, window=window)
+        for key, limit in zip(keys, limits, strict=True):
+            ratelimit.allow(key, limit=limit, window=window)
     return response
 
 

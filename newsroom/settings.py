@@ -122,6 +122,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
     }
+    # Django's SQLite backend, creating the database file (and so its -wal/-shm) private: mode 0600.
+    DATABASES["default"]["ENGINE"] = "newsroom.sqlite3"
     # Tests run on a real file too (not Django's shared in-memory database), so WAL and the
     # busy timeout behave in tests as they do in production.
     # One file per test process, so parallel runs never share (or delete) each other's database.
@@ -269,6 +271,12 @@ ADMIN_LOGIN_RATE_LIMIT = (
     int(os.environ.get("ADMIN_LOGIN_RATE_WINDOW", "900")),
 )
 ADMIN_LOGIN_IP_RATE_LIMIT = int(os.environ.get("ADMIN_LOGIN_IP_RATE_LIMIT", "50"))
+# ... and failures per account whatever the address (one account tried from many places). Above the per-address
+# limit, so one address alone never locks an editor out; reaching it locks that account's logins for the window,
+# the price of stopping a guess spread over many addresses.
+ADMIN_LOGIN_ACCOUNT_RATE_LIMIT = int(os.environ.get("ADMIN_LOGIN_ACCOUNT_RATE_LIMIT", "30"))
+# Where a login lands when its ?next= is missing or unsafe (Django's default, /accounts/profile/, does not exist).
+LOGIN_REDIRECT_URL = "admin:index"
 # Where `backup_site` (make backup) writes <timestamp>/ folders.
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
 # Seconds a client is told to wait (Retry-After) when the database was too busy to take a write.

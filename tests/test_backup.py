@@ -3,6 +3,7 @@ and share count."""
 
 import json
 import os
+import stat
 import subprocess
 import sys
 import tarfile
@@ -78,11 +79,40 @@ def test_backup_then_restore_into_an_empty_database_finds_everything(tmp_path, s
     restored = run(["manage.py", "restore_site", str(folder), "--yes"], empty)
     assert restored.returncode == 0, restored.stdout + restored.stderr
 
+    if connection.vendor == "sqlite":  # the restored database is as private as one the site creates
+        assert mode(tmp_path / "restored.sqlite3") == 0o600
+
     found = json.loads(run(["-c", CHECK], {**empty, "DJANGO_SETTINGS_MODULE": "newsroom.settings"}).stdout)
     assert found["titles"] == ["備份草稿", "備份頭條"]
     assert found["published"] == ["備份頭條"]
     assert found["images"] == [image.file.open("rb").read().hex()[:64]]
     assert found["shares"] == {"備份頭條": 3, "備份草稿": 0}
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.fixture
+def open_umask():
+    """The usual umask (022), under which files are created world-readable unless their creator says otherwise."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backups_are_private_files_in_private_folders(tmp_path, settings, open_umask):
+    """A backup holds password hashes and sessions: 0600 files in 0700 folders, BACKUP_DIR included."""
+    settings.BACKUP_DIR = tmp_path / "site" / "backups"
+    services.article_publish(article=ArticleFactory(title="備份頭條", source=None, featured_image=make_image()))
+    call_command("backup_site")
+    assert mode(tmp_path / "site") == 0o700 and mode(tmp_path / "site" / "backups") == 0o700
+    (folder,) = settings.BACKUP_DIR.iterdir()
+    assert mode(folder) == 0o700
+    files = sorted(folder.iterdir())
+    assert {path.name for path in files} >= {"manifest.json", "media.tar.gz"}
+    assert {path.name: mode(path) for path in files} == {path.name: 0o600 for path in files}
 
 
 def test_restore_refuses_a_missing_backup_and_unsafe_archives(tmp_path, db):

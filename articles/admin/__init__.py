@@ -2,6 +2,7 @@
 
 from articles.admin import (  # noqa: F401 - registers the model admins
     articles,
+    contrib,
     glossary,
     images,
     imports,

@@ -13,10 +13,11 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from articles import selectors, services, views
-from articles.admin import history, upstream
+from articles.admin import base, history, upstream
 from articles.admin.related import RelatedArticleInline
 from articles.forms import ArticleAdminForm
 from articles.models import Article, Revision
+from newsroom import converters  # noqa: F401 - registers <id:...> for get_urls
 
 STATUS_COLOURS = {
     Article.Status.DRAFT: "#6b7280",
@@ -34,7 +35,7 @@ def _error_text(exc: Exception) -> str:
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(base.ModelAdmin):
     form = ArticleAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["thumbnail", "title", "status_badge", "upstream_badge", "source", "publish_at", "tag_list",
@@ -221,14 +222,14 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
-            path("<int:pk>/preview/", wrap(self.preview_view), name="articles_article_preview"),
+            path("<id:pk>/preview/", wrap(self.preview_view), name="articles_article_preview"),
             path("most-shared/", wrap(self.most_shared_view), name="articles_article_most_shared"),
             path("review/", wrap(self.review_queue_view), name="articles_article_review_queue"),
-            path("review/<int:pk>/approve/", wrap(self.review_approve_view), name="articles_article_review_approve"),
-            path("review/<int:pk>/send-back/", wrap(self.review_send_back_view),
+            path("review/<id:pk>/approve/", wrap(self.review_approve_view), name="articles_article_review_approve"),
+            path("review/<id:pk>/send-back/", wrap(self.review_send_back_view),
                  name="articles_article_review_send_back"),
-            path("<int:pk>/revisions/diff/", wrap(self.revision_diff_view), name="articles_article_revision_diff"),
-            path("<int:pk>/revisions/<int:revision_pk>/restore/", wrap(self.revision_restore_view),
+            path("<id:pk>/revisions/diff/", wrap(self.revision_diff_view), name="articles_article_revision_diff"),
+            path("<id:pk>/revisions/<id:revision_pk>/restore/", wrap(self.revision_restore_view),
                  name="articles_article_revision_restore"),
             *super().get_urls(),
         ]

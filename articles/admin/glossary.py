@@ -3,11 +3,12 @@
 from django.contrib import admin, messages
 
 from articles import selectors, services
+from articles.admin import base
 from articles.models import GlossaryTerm
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(admin.ModelAdmin):
+class GlossaryTermAdmin(base.ModelAdmin):
     list_display = ["simplified", "traditional", "note", "active", "updated_at", "updated_by"]
     list_editable = ["active"]
     list_filter = ["active"]

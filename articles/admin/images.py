@@ -6,6 +6,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from articles import services
+from articles.admin import base
 from articles.forms import ImageAdminForm
 from articles.images import renditions
 from articles.models import Image, Rendition
@@ -18,7 +19,7 @@ def _smallest(image: Image, image_format: str = "WEBP") -> Rendition | None:
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(base.ModelAdmin):
     form = ImageAdminForm
     list_display = ["thumbnail", "alt_text", "credit", "ai_generated", "source", "dimensions", "created_at"]
     list_select_related = ["source"]

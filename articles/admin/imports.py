@@ -4,11 +4,12 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.html import format_html
 
+from articles.admin import base
 from articles.models import ImportRun
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
+class ImportRunAdmin(base.ModelAdmin):
     list_display = ["started_at", "finished_at", "created", "updated", "unchanged", "failed", "user"]
     list_filter = ["started_at"]
     search_fields = ["paths", "report"]

@@ -13,6 +13,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from articles import services
+from articles.admin import base
 from articles.models import BackgroundJob
 from articles.services.jobs import RETRY_PERMISSION
 
@@ -55,7 +56,7 @@ class JobStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(BackgroundJob)
-class BackgroundJobAdmin(admin.ModelAdmin):
+class BackgroundJobAdmin(base.ModelAdmin):
     list_display = ["task_label", "arguments", "state", "attempts", "enqueued_at", "started_at", "finished_at",
                     "next_attempt", "error"]
     list_filter = [JobStateFilter]

@@ -4,12 +4,13 @@ from django.contrib import admin
 from django.db import models
 
 from articles import selectors, services
+from articles.admin import base
 from articles.admin.history import render_audit_list
 from articles.models import Source
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(base.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "kind", "reprint_permission", "permission_expires", "homepage"]
     list_filter = ["kind", "reprint_permission"]

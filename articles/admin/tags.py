@@ -4,11 +4,12 @@ from django.contrib import admin
 from django.db.models import Count
 
 from articles import services
+from articles.admin import base
 from articles.models import Tag
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(base.ModelAdmin):
     list_display = ["name", "name_hans", "slug", "article_count"]
     search_fields = ["name", "name_hans", "slug"]
     readonly_fields = ["name_hans"]

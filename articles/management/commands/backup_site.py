@@ -4,6 +4,9 @@ SQLite is copied with SQLite's online backup API (a consistent snapshot even whi
 writing, unlike copying the file); PostgreSQL with ``pg_dump --format=custom``. MEDIA_ROOT goes into
 ``media.tar.gz``. ``manifest.json`` records what was saved and how many articles, images and share
 rows the database held, so ``restore_site`` can check that a restore is complete.
+
+A backup holds password hashes and sessions: every file is created private (0600) before anything is written to
+it, inside folders only the site's user can enter (0700), whatever the umask.
 """
 
 from __future__ import annotations
@@ -24,6 +27,23 @@ SQLITE_FILE = "database.sqlite3"
 POSTGRES_FILE = "database.pgdump"
 MEDIA_FILE = "media.tar.gz"
 MANIFEST_FILE = "manifest.json"
+PRIVATE_FILE = 0o600
+PRIVATE_FOLDER = 0o700
+
+
+def private_folder(path: Path) -> None:
+    """Create ``path`` (and any missing parents) with mode 0700; an existing one is left as the operator set it,
+    except the backup's own folder, which must not exist yet."""
+    for folder in reversed([path, *path.parents]):
+        if not folder.exists():
+            folder.mkdir(mode=PRIVATE_FOLDER)
+            folder.chmod(PRIVATE_FOLDER)  # mkdir's mode is reduced by the umask; never widened, but be exact
+
+
+def private_file(path: Path) -> Path:
+    """Create the empty file ``path`` with mode 0600 (refusing one that exists), for a writer that then opens it."""
+    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_FILE))
+    return path
 
 
 def content_counts() -> dict[str, int]:
@@ -62,7 +82,9 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(f"會備份 {connection.vendor} 資料庫與 {settings.MEDIA_ROOT} 到 {target}：{counts}")
             return
-        target.mkdir(parents=True, exist_ok=False)
+        if target.exists():
+            raise CommandError(f"備份資料夾已存在：{target}")
+        private_folder(target)
         if connection.vendor == "sqlite":
             database_file = self._backup_sqlite(target / SQLITE_FILE)
         elif connection.vendor == "postgresql":
@@ -77,14 +99,15 @@ class Command(BaseCommand):
             "media": MEDIA_FILE,
             "counts": counts,
         }
-        (target / MANIFEST_FILE).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        private_file(target / MANIFEST_FILE).write_text(json.dumps(manifest, ensure_ascii=False, indent=2),
+                                                        encoding="utf-8")
         self.stdout.write(self.style.SUCCESS(f"backup {target}"))
         self.stdout.write(json.dumps(counts, ensure_ascii=False))
 
     @staticmethod
     def _backup_sqlite(path: Path) -> str:
         connection.ensure_connection()
-        destination = sqlite3.connect(path)
+        destination = sqlite3.connect(private_file(path))  # SQLite gives its journal the same mode
         try:
             # Copies a consistent snapshot page by page while other connections keep writing.
             connection.connection.backup(destination)
@@ -96,7 +119,8 @@ class Command(BaseCommand):
     def _backup_postgres(path: Path) -> str:
         db = connection.settings_dict
         result = subprocess.run(  # noqa: S603 - fixed argument list, no shell
-            ["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--file={path}"],  # noqa: S607
+            # pg_dump truncates and writes the private file made here, keeping its mode.
+            ["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--file={private_file(path)}"],  # noqa: S607
             env=postgres_env(db), capture_output=True, text=True, check=False,
         )
         if result.returncode != 0:
@@ -106,6 +130,6 @@ class Command(BaseCommand):
     @staticmethod
     def _backup_media(path: Path) -> None:
         media_root = Path(settings.MEDIA_ROOT)
-        with tarfile.open(path, "w:gz") as archive:
+        with tarfile.open(private_file(path), "w:gz") as archive:
             if media_root.exists():
                 archive.add(media_root, arcname="media")

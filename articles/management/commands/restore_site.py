@@ -21,6 +21,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections
 
 from articles.management.commands.backup_site import MANIFEST_FILE, content_counts, postgres_env
+from newsroom.sqlite3.base import make_private
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +67,9 @@ class Command(BaseCommand):
     def _restore_sqlite(database_file: Path) -> None:
         connections.close_all()
         source = sqlite3.connect(f"file:{database_file}?mode=ro", uri=True)
-        destination = sqlite3.connect(settings.DATABASES["default"]["NAME"])
+        name = str(settings.DATABASES["default"]["NAME"])
+        make_private(name)  # a database restored into a new file is as private as one the site creates
+        destination = sqlite3.connect(name)
         try:
             # Page by page through SQLite itself, so a WAL-mode target file stays consistent.
             source.backup(destination)
