@@ -27,7 +27,8 @@ from PIL import Image as PILImage
 
 from articles import images
 from articles.images.headers import MAX_GIF_BLOCKS, MAX_GIF_COMMENT_BLOCKS, gif_frames
-from articles.models import Image
+from articles.models import Image, Source
+from tests.factories import SourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -364,3 +365,58 @@ def test_the_image_admin_answers_each_with_a_form_error(editor_client, media, ca
     errors = response.context["adminform"].form.errors["file"]
     assert any(message in error for error in errors), errors
     assert not Image.objects.exists() and stored_files(media) == []
+
+
+# --- a source's logo -------------------------------------------------------------------------------------------------
+
+
+def logo_post(client, data: bytes, name: str, source: Source | None = None):
+    url = (reverse("admin:articles_source_change", args=[source.pk]) if source
+           else reverse("admin:articles_source_add"))
+    return client.post(url, {
+        "name": source.name if source else "標誌測試", "slug": source.slug if source else "", "kind": "publisher",
+        "homepage": "", "feed_url": "", "reprint_permission": "none", "permission_note": "",
+        "permission_expires": "", "copyright_notice": "", "logo": SimpleUploadedFile(name, data)})
+
+
+@pytest.mark.parametrize("case", list(HOSTILE))
+def test_the_logo_answers_each_with_a_form_error(editor_client, media, case):
+    _, name, message = HOSTILE[case]
+    response = logo_post(editor_client, hostile(case), name)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["logo"]
+    assert any(message in error for error in errors), errors
+    assert not Source.objects.exists() and stored_files(media) == []
+
+
+def jpeg_with_gps() -> bytes:
+    picture = PILImage.new("RGB", (64, 40), (30, 120, 200))
+    exif = PILImage.Exif()
+    exif[0x010F] = "Camera maker"
+    exif[0x8825] = {1: "N", 2: (25.0, 2.0, 0.0), 3: "E", 4: (121.0, 33.0, 0.0)}
+    out = io.BytesIO()
+    picture.save(out, "JPEG", exif=exif, comment=b"secret")
+    return out.getvalue()
+
+
+def test_a_logo_is_stored_stripped_under_a_generated_name(editor_client, media):
+    response = logo_post(editor_client, jpeg_with_gps(), "../../我的 logo<script>.JPG")
+    assert response.status_code == 302, response.content.decode()[:2000]
+    logo = Source.objects.get().logo
+    name = Path(logo.name)
+    assert name.parent == Path("sources") and name.suffix == ".jpg"
+    assert "logo" not in name.name and "script" not in name.name
+    with PILImage.open(logo.path) as stored:
+        assert not stored.getexif() and "comment" not in stored.info
+    assert b"Camera maker" not in Path(logo.path).read_bytes()
+
+
+def test_a_logo_refused_on_change_keeps_the_old_one(editor_client, media):
+    source = SourceFactory()
+    logo_post(editor_client, jpeg_with_gps(), "logo.jpg", source)
+    source.refresh_from_db()
+    old = source.logo.name
+    response = logo_post(editor_client, hostile("tall-frames"), "tall.gif", source)
+    assert response.status_code == 200 and "logo" in response.context["adminform"].form.errors
+    source.refresh_from_db()
+    assert source.logo.name == old
