@@ -19,15 +19,16 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from PIL import Image as PILImage
 
-from articles import images
+from articles import images, services
 from articles.images.headers import MAX_GIF_BLOCKS, MAX_GIF_COMMENT_BLOCKS, gif_frames
-from articles.models import Image, Source
+from articles.models import Article, Image, Source
 from tests.factories import SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -420,3 +421,67 @@ def test_a_logo_refused_on_change_keeps_the_old_one(editor_client, media):
     assert response.status_code == 200 and "logo" in response.context["adminform"].form.errors
     source.refresh_from_db()
     assert source.logo.name == old
+
+
+# --- imports: the article lands, without its picture, and the report says why ----------------------------------------
+
+
+def import_file(tmp_path, cases: list[str]) -> Path:
+    records = []
+    for number, case in enumerate(cases):
+        data, name, _ = HOSTILE[case]
+        (tmp_path / "images").mkdir(exist_ok=True)
+        (tmp_path / "images" / name).write_bytes(hostile(case))
+        records.append({"guid": f"pic-{number}", "title": f"圖片 {case}", "body": "<p>內文</p>",
+                        "source": {"name": "圖片測試", "url": "https://pictures.example"},
+                        "image": {"path": f"images/{name}", "credit": "路透社"}})
+    path = tmp_path / "pictures.json"
+    path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("case", list(HOSTILE))
+def test_an_import_record_with_a_refused_picture_lands_without_it(tmp_path, media, case):
+    result = services.articles_import(paths=[import_file(tmp_path, [case])])
+    assert (result.created, result.failed) == (1, 0), result.report
+    article = Article.objects.get(guid="pic-0")
+    assert article.featured_image is None and not Image.objects.exists()
+    [line] = [line for line in result.lines if line.kind == "picture"]
+    assert HOSTILE[case][2] in line.text and f"#{article.pk}" in line.text
+
+
+def test_the_import_command_reports_the_picture_and_succeeds(tmp_path, media):
+    path = import_file(tmp_path, ["svg", "tall-frames"])
+    output = io.StringIO()
+    call_command("import_articles", str(path), stdout=output)
+    text = output.getvalue()
+    assert "created 2, updated 0, unchanged 0, failed 0" in text
+    assert "record 1 (line 1): 圖片未匯入：不接受 SVG" in text and "圖片未匯入：圖片太大" in text
+
+
+def test_a_dry_run_reports_the_refused_picture_too(tmp_path, media):
+    result = services.articles_import(paths=[import_file(tmp_path, ["truncated"])], dry_run=True)
+    assert result.created == 1 and [line.kind for line in result.lines] == ["picture"]
+    assert not Article.objects.exists()
+
+
+def test_a_missing_picture_file_costs_only_the_picture(tmp_path, media):
+    path = tmp_path / "missing.json"
+    path.write_text(json.dumps([{"guid": "m", "title": "沒有圖", "body": "<p>x</p>", "source": {"name": "X"},
+                                 "image": {"path": "images/nowhere.jpg"}}], ensure_ascii=False), encoding="utf-8")
+    result = services.articles_import(paths=[path])
+    assert (result.created, result.failed) == (1, 0)
+    assert "找不到圖片檔：images/nowhere.jpg" in result.report
+
+
+def test_a_good_picture_still_lands_beside_a_refused_one(tmp_path, media):
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "good.jpg").write_bytes(small_jpeg())
+    path = import_file(tmp_path, ["bomb"])
+    records = json.loads(path.read_text(encoding="utf-8"))
+    records.append({**records[0], "guid": "good", "image": {"path": "images/good.jpg", "credit": "本報"}})
+    path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    result = services.articles_import(paths=[path])
+    assert (result.created, result.failed) == (2, 0)
+    assert Article.objects.get(guid="good").featured_image.credit == "本報"
+    assert Article.objects.get(guid="pic-0").featured_image is None
