@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -80,6 +82,25 @@ class ArticleAdminForm(forms.ModelForm):
         return cleaned
 
 
+class PictureField(forms.FileField):
+    """A picture through the one gate (``images.validate_upload``: formats, the decoder limit, metadata stripped):
+    cleans to the normalised file under a name made from its content, never the upload's name. For image fields
+    outside the Image model (a source's logo: ``formfield_overrides = {ImageField: {"form_class": PictureField}}``).
+    """
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("widget", forms.ClearableFileInput)
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("accept", ",".join(images.ACCEPTED_MIME_TYPES))
+
+    def clean(self, data, initial=None):
+        value = super().clean(data, initial)
+        if not isinstance(value, UploadedFile):
+            return value  # no new upload: the stored file, or False to clear it
+        prepared = images.validate_upload(value)
+        return ContentFile(prepared.data, name=f"{prepared.content_hash[:32]}.{prepared.extension}")
+
+
 class ImageAdminForm(forms.ModelForm):
     """Image upload: only pictures we accept (``images.validate_upload``, the same gate imports go through),
     each distinct file once, with the credit readers see under it.
@@ -122,8 +143,6 @@ class ImageAdminForm(forms.ModelForm):
             self.fields["credit"].required = True
 
     def clean_file(self):
-        from django.core.files.base import ContentFile
-
         upload = self.cleaned_data.get("file")
         if upload is None or not hasattr(upload, "content_type"):
             return upload  # unchanged file on an existing image

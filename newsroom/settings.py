@@ -305,9 +305,11 @@ TAGGIT_CASE_INSENSITIVE = True
 SHARE_MIN_DISPLAY = int(os.environ.get("SHARE_MIN_DISPLAY", "10"))
 # Share clicks allowed per client and article: (count, window in seconds).
 SHARE_RATE_LIMIT = (int(os.environ.get("SHARE_RATE_LIMIT", "20")), int(os.environ.get("SHARE_RATE_WINDOW", "600")))
-# Images: uploads and imports above these limits are refused (pixels count every frame of an animation).
+# Images: uploads, imports and source logos above these limits are refused before a pixel is decoded (pixels count
+# every frame's canvas of an animation: a decoder needs about 4 bytes for each).
 IMAGE_MAX_BYTES = int(os.environ.get("IMAGE_MAX_BYTES", str(20 * 1024 * 1024)))
 IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", str(60_000_000)))
+IMAGE_MAX_FRAMES = int(os.environ.get("IMAGE_MAX_FRAMES", "1000"))
 # Related articles shown on an article page.
 RELATED_ARTICLES_SHOWN = int(os.environ.get("RELATED_ARTICLES_SHOWN", "5"))
 # Computed related articles scoring below this are left out: better fewer than irrelevant.

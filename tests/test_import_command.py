@@ -201,7 +201,7 @@ def test_a_record_failing_inside_its_transaction_leaves_nothing_behind(tmp_path)
     assert list(Article.objects.values_list("guid", flat=True)) == ["ok"]
 
 
-def test_an_image_that_is_not_a_picture_fails_its_record(tmp_path):
+def test_an_image_that_is_not_a_picture_costs_only_the_picture(tmp_path):
     path = tmp_path / "pic.json"
     shutil.copytree(DATA / "images", tmp_path / "images")
     path.write_text(json.dumps([
@@ -209,8 +209,8 @@ def test_an_image_that_is_not_a_picture_fails_its_record(tmp_path):
          "image": {"path": "images/not-a-picture.jpg", "alt": "x"}},
     ], ensure_ascii=False), encoding="utf-8")
     output, status = run(path)
-    assert status == 1 and "record 1 (line 1): file: 無法辨識的圖片檔" in output
-    assert not Article.objects.exists() and not Source.objects.exists() and not Image.objects.exists()
+    assert status == 0 and "record 1 (line 1): 圖片未匯入：無法辨識的圖片檔" in output
+    assert Article.objects.get(guid="pic").featured_image is None and not Image.objects.exists()
 
 
 def test_xss_payloads_are_stripped():
@@ -402,9 +402,11 @@ def test_image_urls_are_fetched_under_the_same_rules(feed_server, settings, monk
     settings.IMPORT_ALLOW_PRIVATE_URLS = False
     fake_dns(monkeypatch, {"metadata.example": ["169.254.169.254"], "127.0.0.1": ["127.0.0.1"]})
     output, status = run(path)
-    assert status == 1
-    assert "record 1 (line 1): 拒絕連線到內部或保留位址：127.0.0.1" in output
-    assert "record 2 (line 1): 拒絕連線到內部或保留位址：metadata.example → 169.254.169.254" in output
+    assert status == 0  # a picture that cannot be fetched costs its article only the picture
+    assert "record 1 (line 1): 圖片未匯入：拒絕連線到內部或保留位址：127.0.0.1" in output
+    assert "record 2 (line 1): 圖片未匯入：拒絕連線到內部或保留位址：metadata.example → 169.254.169.254" in output
+    assert not Image.objects.exists()
+    Article.objects.all().delete()
     settings.IMPORT_ALLOW_PRIVATE_URLS = True
     output, status = run(path)
     article = Article.objects.get(guid="remote")
@@ -457,11 +459,11 @@ def test_losing_the_race_to_create_an_article_updates_the_winners_instead(monkey
     [record, *_] = importers.read_path(VALID)
     real_attach = imports._attach_image
 
-    def another_import_wins(article, record, file, source, user):
+    def another_import_wins(article, record, picture, source, user):
         winner = Article(status="draft")
         imports._fill(winner, record, source=source, original=article.original_source)
         winner.save()
-        real_attach(article, record, file, source, user)
+        real_attach(article, record, picture, source, user)
 
     monkeypatch.setattr(imports, "_attach_image", another_import_wins)
     if not check_in_python:  # the other transaction has not committed yet: only the unique index knows

@@ -1,17 +1,23 @@
 """Sources and their reprint permission."""
 
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminFileWidget
 from django.db import models
 
 from articles import selectors, services
 from articles.admin import base
 from articles.admin.history import render_audit_list
+from articles.forms import PictureField
 from articles.models import Source
 
 
 @admin.register(Source)
 class SourceAdmin(base.ModelAdmin):
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {
+        models.URLField: {"assume_scheme": "https"},
+        # The logo goes through the same gate as every picture: checked, stripped, renamed (``PictureField``).
+        models.ImageField: {"form_class": PictureField, "widget": AdminFileWidget},
+    }
     list_display = ["name", "kind", "reprint_permission", "permission_expires", "homepage"]
     list_filter = ["kind", "reprint_permission"]
     search_fields = ["name", "slug", "homepage"]

@@ -2,8 +2,10 @@
 
 ``validate_upload`` reads the upload once (never more than ``IMAGE_MAX_BYTES``), checks the name, sniffs the format
 from the content with only the decoders we accept (so Pillow never hands an EPS to Ghostscript), insists that the
-extension agrees, refuses anything over ``IMAGE_MAX_PIXELS`` (every frame counted) before decoding a pixel, decodes
-every frame in full (a truncated file is refused) and returns the normalised file to store:
+extension agrees, refuses anything over ``IMAGE_MAX_PIXELS`` (every frame's canvas counted) or ``IMAGE_MAX_FRAMES``
+before decoding a pixel (``headers``: the cost read from the frame table), decodes every frame in full (a truncated
+file is refused) and returns the normalised file to store. Whatever a decoder or encoder raises on a hostile file
+(``struct.error`` included) is a ``ValidationError`` saying so, never a server error:
 
 - the EXIF orientation applied, then EXIF, GPS, XMP, ICC and comments dropped;
 - CMYK, 16-bit, odd modes and palettes with transparency turned into 8-bit sRGB ``RGB``/``RGBA``;
@@ -22,6 +24,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
+import struct
 import time
 import tracemalloc
 import warnings
@@ -34,6 +38,10 @@ from django.core.exceptions import ValidationError
 from PIL import Image as PILImage
 from PIL import ImageCms, UnidentifiedImageError, features
 from PIL.JpegImagePlugin import get_sampling
+
+from articles.images.headers import Frames, gif_frames
+
+logger = logging.getLogger(__name__)
 
 # Pillow format -> the extensions that may carry it.
 EXTENSIONS = {
@@ -131,20 +139,41 @@ def _describe_refused(data: bytes) -> str | None:
     return None
 
 
-def _check_pixels(width: int, height: int, frames: int, max_pixels: int) -> None:
+def _frame_table(probe: PILImage.Image, gif: Frames | None) -> Frames:
+    """Every frame's canvas and the frame count, from the headers: nothing decoded (see ``headers``)."""
+    if probe.format == "GIF" and gif is not None:
+        return gif  # walked before Pillow opened the file
+    if probe.format == "MPO":
+        return Frames(probe.width, probe.height, 1)  # a camera's extra pictures are dropped: the first is the photo
+    return Frames(probe.width, probe.height, getattr(probe, "n_frames", 1))
+
+
+def _check_frames(frames: Frames, max_pixels: int, max_frames: int) -> None:
+    """The one decoder limit: the frame count, then every frame's canvas (and Pillow's own per-frame bomb limit)."""
+    if frames.too_many_blocks:
+        raise _refuse("GIF 檔的區塊數異常地多，無法安全讀取；請重新匯出後再上傳。", "corrupt")
+    if frames.count > max_frames:
+        raise _refuse(f"動畫的格數太多（超過 {max_frames:,} 格）；請減少格數後再上傳。", "too_many_frames")
+    if frames.count == 0:
+        return  # a GIF signature and no frame: nothing to decode, the decoder refuses it for what it is
+    width, height, count = frames.width, frames.height, frames.count
     if width <= 0 or height <= 0:
         raise _refuse("圖片的尺寸不正確。", "corrupt")
     pillow_limit = PILImage.MAX_IMAGE_PIXELS or width * height  # Pillow's own bomb limit is per frame
-    if width * height * frames > max_pixels or width * height > pillow_limit:
-        shown = f"{width:,} × {height:,} 像素" + (f" × {frames:,} 格" if frames > 1 else "")
+    if width * height * count > max_pixels or width * height > pillow_limit:
+        shown = f"{width:,} × {height:,} 像素" + (f" × {count:,} 格" if count > 1 else "")
         raise _refuse(
             f"圖片太大（{shown}），上限是 {max_pixels:,} 像素（動畫的每一格都算）。請縮小後再上傳。", "too_many_pixels"
         )
 
 
+# Decoder failures a damaged file is expected to cause; anything else is logged too (a hostile file found a new one).
+_EXPECTED_DECODER_ERRORS = (OSError, SyntaxError, ValueError, EOFError, zlib.error, struct.error)
+
+
 def validate_upload(file, *, name: str | None = None) -> Prepared:
     """Check an uploaded picture and return the normalised file to store; raise ``ValidationError`` otherwise."""
-    max_bytes, max_pixels = settings.IMAGE_MAX_BYTES, settings.IMAGE_MAX_PIXELS
+    max_bytes, max_pixels, max_frames = settings.IMAGE_MAX_BYTES, settings.IMAGE_MAX_PIXELS, settings.IMAGE_MAX_FRAMES
     extension = _extension(name if name is not None else (getattr(file, "name", None) or ""))
     data = _read(file, max_bytes)
     refused = _describe_refused(data)
@@ -152,24 +181,28 @@ def validate_upload(file, *, name: str | None = None) -> Prepared:
         raise _refuse(f"不接受 {refused} 檔；請上傳 {ACCEPTED_LABEL} 圖片。", "unsupported_format")
     if extension and not any(extension in EXTENSIONS[f] for f in ACCEPTED_FORMATS):
         raise _refuse(f"不接受 .{extension} 檔；請上傳 {ACCEPTED_LABEL} 圖片。", "unsupported_extension")
+    # A GIF's frame table is walked before Pillow even opens it: its reader costs seconds on some hostile block
+    # structures (see ``headers``). The other formats' tables are headers Pillow's open reads cheaply.
+    gif = gif_frames(data, max_frames=max_frames) if data[:4] == b"GIF8" else None  # Pillow's GIF signature
+    if gif is not None:
+        _check_frames(gif, max_pixels, max_frames)
     with warnings.catch_warnings():
         # Pillow only warns between MAX_IMAGE_PIXELS and twice that: a bomb is a bomb.
         warnings.simplefilter("error", PILImage.DecompressionBombWarning)
         try:
             with PILImage.open(io.BytesIO(data), formats=ACCEPTED_FORMATS) as probe:
-                image_format = probe.format
+                image_format = "JPEG" if probe.format == "MPO" else probe.format  # MPO: a JPEG with extra pictures
                 if extension and extension not in EXTENSIONS[image_format]:
                     raise _refuse(
                         f"副檔名 .{extension} 與檔案內容（{image_format}）不符；請確認檔案，"
                         f"或以 .{EXTENSIONS[image_format][0]} 上傳。",
                         "extension_mismatch",
                     )
-                frame_count = getattr(probe, "n_frames", 1)
-                _check_pixels(probe.width, probe.height, frame_count, max_pixels)
+                table = _frame_table(probe, gif)
+                _check_frames(table, max_pixels, max_frames)
                 hint = _encoder_options(probe, data)
                 clean = _needs_no_normalising(probe, data)
-                frames, durations, loop = _normalised_frames(probe, frame_count)
-            normalised = data if clean else _encode(frames, durations, loop, image_format, hint)
+                frames, durations, loop = _normalised_frames(probe, max(table.count, 1), max_pixels)
         except ValidationError:
             raise
         except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as exc:
@@ -177,9 +210,19 @@ def validate_upload(file, *, name: str | None = None) -> Prepared:
             raise _refuse(message, "decompression_bomb") from exc
         except UnidentifiedImageError as exc:
             raise _refuse(f"無法辨識的圖片檔；請上傳 {ACCEPTED_LABEL} 圖片。", "unsupported_format") from exc
-        except (OSError, SyntaxError, ValueError, EOFError, zlib.error, MemoryError) as exc:
-            # Truncated data, broken chunks, oversized text chunks, bad palettes...
+        except Exception as exc:
+            # Truncated data, broken chunks, oversized text chunks, bad palettes, headers too short to unpack...
+            if not isinstance(exc, _EXPECTED_DECODER_ERRORS):
+                logger.warning("picture refused: the decoder raised %s: %s", type(exc).__name__, exc)
             raise _refuse("圖片檔不完整或已損毀，請重新匯出後再上傳。", "corrupt") from exc
+    try:
+        normalised = data if clean else _encode(frames, durations, loop, image_format, hint)
+    except Exception as exc:
+        # The file decoded, but what it holds cannot be written back in its format: e.g. Pillow merges identical
+        # GIF frames and their summed delay no longer fits the format's 16 bits (``struct.error``).
+        logger.warning("picture refused: the encoder raised %s: %s", type(exc).__name__, exc)
+        raise _refuse("圖片無法重新編碼：檔案內容超出格式的限制（例如動畫每格的停留時間過長），"
+                      "請重新匯出後再上傳。", "unencodable") from exc
     return Prepared(
         data=normalised,
         format=image_format,
@@ -223,13 +266,19 @@ def _to_srgb(frame: PILImage.Image, icc: bytes | None) -> PILImage.Image:
     return frame
 
 
-def _normalised_frames(probe: PILImage.Image, frame_count: int) -> tuple[list[PILImage.Image], list[int], int]:
+def _normalised_frames(probe: PILImage.Image, frame_count: int,
+                       max_pixels: int) -> tuple[list[PILImage.Image], list[int], int]:
     """Every frame decoded in full (a truncated file raises here), upright, sRGB, without metadata."""
     icc = probe.info.get("icc_profile")
     transpose = _TRANSPOSE.get(probe.getexif().get(0x0112, 1))
     frames, durations = [], []
+    decoded = 0
     for index in range(frame_count):
         probe.seek(index)
+        # The headers were checked; should the decoder's canvas ever disagree with them, the limit still holds.
+        decoded += probe.width * probe.height
+        if decoded > max_pixels:
+            raise _refuse(f"圖片太大，上限是 {max_pixels:,} 像素（動畫的每一格都算）。", "too_many_pixels")
         probe.load()
         frame = _to_srgb(probe, icc)
         if transpose is not None:

@@ -34,7 +34,10 @@ class Source(models.Model):
     kind = models.CharField("類型", max_length=20, choices=Kind.choices, default=Kind.PUBLISHER)
     homepage = models.URLField("首頁", blank=True)
     feed_url = models.URLField("RSS/Atom 網址", blank=True)
-    logo = models.ImageField("標誌", upload_to="sources/", blank=True)
+    logo = models.ImageField(
+        "標誌", upload_to="sources/", blank=True,
+        help_text="JPEG、PNG、WebP 或 GIF；上傳時會檢查檔案、移除 EXIF／GPS 等中繼資料，並依內容重新命名。",
+    )
     copyright_notice = models.TextField(
         "預設版權聲明", blank=True,
         help_text="從此來源編譯的文章預設使用的版權聲明，例如：版權歸作者所有，未經許可，不得轉載。",

@@ -11,7 +11,12 @@
 * One record, one transaction: a record that fails is reported and rolled back whole, the others land.
 * Two imports at once create each article once: the unique constraint on (source, guid) decides, and
   the loser of the race (IntegrityError, or the uniqueness check in ``full_clean``) updates instead.
-* Network and file reads (pictures) happen before the transaction opens, never while it holds locks.
+* Network and file reads (pictures) happen before the transaction opens, never while it holds locks, and so
+  does the picture's validation (decoding it).
+* A picture that cannot be had or is refused (missing, not fetched, not a picture, SVG, a decompression
+  bomb, truncated, over a limit) never costs its article: the article lands without it and the result says
+  why (``picture_problem``), for the report. A full media disk is the site's fault, not the picture's: that
+  record fails whole and lands, picture and all, on the next run.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -55,6 +60,7 @@ class RecordResult:
     article_id: int | None = None
     published: bool = False
     not_published: str = ""  # why --publish left it a draft
+    picture_problem: str = ""  # why the article landed without its picture
 
 
 def content_hash(*, title: str, summary: str, body: str, language: str) -> str:
@@ -114,13 +120,18 @@ def _wants_publish(article: Article, publish: bool) -> bool:
     return publish and article.status == Article.Status.DRAFT and article.published_at is None
 
 
-def _image_file(record: importers.Record, *, dry_run: bool) -> ContentFile | None:
-    data, name = importers.image_bytes(record)
-    file = ContentFile(data, name=name)
-    if dry_run:
-        images.validate_upload(file)  # validate only: a dry run stores no file
-        return None
-    return file
+def _picture(record: importers.Record) -> tuple[images.Prepared | None, str]:
+    """The record's picture, fetched or read and validated; or None and why it cannot be used."""
+    try:
+        data, name = importers.image_bytes(record)
+        return images.validate_upload(ContentFile(data, name=name)), ""
+    except ValidationError as exc:
+        return None, _reasons(exc)
+    except importers.Invalid as exc:
+        return None, str(exc)
+    except Exception as exc:  # a hostile picture must not cost its article
+        logger.exception("picture of %s could not be read", record.where)
+        return None, f"未預期的錯誤：{type(exc).__name__}"
 
 
 def _fill(article: Article, record: importers.Record, *, source: Source, original: Source | None) -> None:
@@ -148,21 +159,20 @@ def _save_import(article: Article, user: User) -> None:
         Article.objects.filter(pk=article.pk).update(import_content_hash=stored)
 
 
-def _attach_image(article: Article, record: importers.Record, file: ContentFile | None, source: Source,
+def _attach_image(article: Article, record: importers.Record, picture: images.Prepared | None, source: Source,
                   user: User) -> None:
-    if file is None or record.image is None:
+    if picture is None or record.image is None:
         return
     ref = record.image
     try:
         with transaction.atomic():
             image = image_create(
-                file=file, alt_text=(ref.alt or record.title)[:300], credit=ref.credit, caption=ref.caption,
-                ai_generated=ref.ai_generated, source=source, user=user,
+                prepared=picture, alt_text=(ref.alt or record.title)[:300], credit=ref.credit,
+                caption=ref.caption, ai_generated=ref.ai_generated, source=source, user=user,
             )
     except IntegrityError:
         # Another import stored the same picture a moment ago: use its row (one row per distinct file).
-        digest = images.validate_upload(file).content_hash
-        image = Image.objects.get(content_hash=digest)
+        image = Image.objects.get(content_hash=picture.content_hash)
     article.featured_image = image
 
 
@@ -197,12 +207,12 @@ _PROPOSED_FIELDS = ["title", "summary", "body", "language", "author", "original_
 
 
 def _propose(article: Article, record: importers.Record, *, source: Source, original: Source | None,
-             image_file: ContentFile | None, user: User) -> RecordResult:
+             picture: images.Prepared | None, user: User) -> RecordResult:
     """Keep upstream's new version of a live article as a revision waiting for an editor; the article stays."""
     proposal = Article.objects.get(pk=article.pk)  # a copy to fill in, never saved
     _fill(proposal, record, source=source, original=original)
     if proposal.featured_image_id is None:
-        _attach_image(proposal, record, image_file, source, user)
+        _attach_image(proposal, record, picture, source, user)
     names, new_tags = _tags_after_update(article, record)
     # Remember what upstream last said, so the next run of the same record changes nothing.
     Article.objects.filter(pk=article.pk).update(import_checksum=record.checksum)
@@ -213,7 +223,7 @@ def _propose(article: Article, record: importers.Record, *, source: Source, orig
     return RecordResult(Outcome.PENDING, article.pk)
 
 
-def _apply(*, record: importers.Record, bound: Source | None, image_file: ContentFile | None, publish: bool,
+def _apply(*, record: importers.Record, bound: Source | None, picture: images.Prepared | None, publish: bool,
            user: User) -> RecordResult:
     source = _bound(record, bound) or source_for_import(record.source)
     original = source_for_import(record.original_source) if record.original_source else None
@@ -222,7 +232,7 @@ def _apply(*, record: importers.Record, bound: Source | None, image_file: Conten
     if article is None:
         article = Article(status=Article.Status.DRAFT)
         _fill(article, record, source=source, original=original)
-        _attach_image(article, record, image_file, source, user)
+        _attach_image(article, record, picture, source, user)
         try:
             with transaction.atomic():
                 _save_import(article, user)
@@ -237,13 +247,13 @@ def _apply(*, record: importers.Record, bound: Source | None, image_file: Conten
     elif article.import_checksum == record.checksum:
         outcome = Outcome.UNCHANGED
     elif article.status != Article.Status.DRAFT:
-        return _propose(article, record, source=source, original=original, image_file=image_file, user=user)
+        return _propose(article, record, source=source, original=original, picture=picture, user=user)
     elif _edited_since_import(article):
         return RecordResult(Outcome.KEPT, article.pk)
     else:
         _fill(article, record, source=source, original=original)
         if article.featured_image_id is None:
-            _attach_image(article, record, image_file, source, user)
+            _attach_image(article, record, picture, source, user)
         _save_import(article, user)
         outcome = Outcome.UPDATED
     if outcome != Outcome.UNCHANGED:
@@ -265,7 +275,9 @@ def article_import(*, record: importers.Record, source: Source | None = None, pu
     ``source`` is the source the operator bound the record's document to (``--source`` or a
     subscription); without one the outlet's site decides, and a feed's record is refused.
     Raises ``ValidationError`` or ``importers.Invalid`` with the reason when the record cannot be
-    imported; nothing of it is written then. ``dry_run`` does all the work and rolls it back.
+    imported; nothing of it is written then. A picture that cannot be used is not such a reason: the
+    article is imported without it and ``picture_problem`` says why. ``dry_run`` does all the work
+    (the picture's validation included) and rolls it back.
     """
     existing = _existing(record, source)
     if existing is not None and not _wants_publish(existing, publish):
@@ -274,11 +286,12 @@ def article_import(*, record: importers.Record, source: Source | None = None, pu
         if existing.status == Article.Status.DRAFT and _edited_since_import(existing):
             return RecordResult(Outcome.KEPT, existing.pk)
     needs_image = record.image is not None and (existing is None or existing.featured_image_id is None)
-    image_file = _image_file(record, dry_run=dry_run) if needs_image else None
+    picture, problem = _picture(record) if needs_image else (None, "")
     with transaction.atomic():
-        result = _apply(record=record, bound=source, image_file=image_file, publish=publish, user=user)
+        result = _apply(record=record, bound=source, picture=None if dry_run else picture, publish=publish,
+                        user=user)
         if dry_run:
             transaction.set_rollback(True)
-    return result
+    return replace(result, picture_problem=problem) if problem else result
 
 

@@ -27,7 +27,8 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class ReportLine:
-    """One line of the report: ``kind`` is "failed", "kept", "pending" or "unpublished"."""
+    """One line of the report: ``kind`` is "failed", "kept", "pending", "unpublished" or "picture" (the article
+    was imported without its picture)."""
 
     kind: str
     text: str
@@ -156,6 +157,9 @@ def _import_one(record: importers.Record, result: ImportResult, note: Callable[[
                             "上游的版本存為待審版本，請編輯在後台比較後決定是否採用")
         else:
             setattr(result, outcome.outcome.value, getattr(result, outcome.outcome.value) + 1)
+        if outcome.picture_problem:
+            note("picture", f"{record.where}: 圖片未匯入：{outcome.picture_problem}"
+                            f"（文章 #{outcome.article_id} 已匯入，沒有主圖）")
         if outcome.published:
             result.published += 1
         if outcome.not_published:
