@@ -24,5 +24,5 @@ urlpatterns += i18n_patterns(path("", include("articles.urls")), prefix_default_
 
 if settings.SERVE_MEDIA:
     media_prefix = settings.MEDIA_URL.lstrip("/")
-    urlpatterns += [re_path(rf"^{media_prefix}(?P<path>.*)$", security.serve_media,
-                            {"document_root": settings.MEDIA_ROOT})]
+    # The folder is read when a file is served (serve_media), not frozen here when the URLs are first loaded.
+    urlpatterns += [re_path(rf"^{media_prefix}(?P<path>.*)$", security.serve_media)]
