@@ -136,6 +136,9 @@ def bench_shares(results: dict) -> None:
 
 def report(results: dict) -> str:
     lines = []
+    if "load_average_before" in results:  # other work on the machine skews every figure: say how busy it was
+        lines.append(f"{results['cpus']} CPUs, load average before the run: "
+                     f"{', '.join(f'{n:.1f}' for n in results['load_average_before'])}")
     if "pages" in results:
         lines += pages.report(results)
     if "writes" in results:
@@ -172,7 +175,11 @@ def main() -> None:
     options = parser.parse_args()
     ensure_wrk()
     build_datasets()
-    results: dict = {"seconds_per_run": SECONDS, "cpus": os.cpu_count()}
+    results: dict = {}
+    previous = OUT / "results.json"
+    if options.only and previous.exists():  # one section again: keep the other sections' latest figures
+        results = json.loads(previous.read_text())
+    results.update({"seconds_per_run": SECONDS, "cpus": os.cpu_count(), "load_average_before": os.getloadavg()})
     for name, section in SECTIONS.items():
         if not options.only or name in options.only:
             section(results)
