@@ -9,9 +9,10 @@ from pathlib import Path
 
 RENDITIONS = """
 import statistics
-from articles.images import renditions
-sample = renditions.sample_jpeg(4000, 3000)
-runs = [renditions.bench_make_all(sample) for _ in range(3)]
+from bench import images as bench_images
+from tests.imagedata import sample_jpeg
+sample = sample_jpeg(4000, 3000)
+runs = [bench_images.bench_make_all(sample) for _ in range(3)]
 seconds = [run.get('seconds', 0) for run in runs]
 print(json.dumps({'renditions_4000x3000_seconds_median': round(statistics.median(seconds), 3),
                   'renditions_made': runs[0].get('renditions', runs[0].get('count'))}))
@@ -19,10 +20,11 @@ print(json.dumps({'renditions_4000x3000_seconds_median': round(statistics.median
 
 BOMB = """
 import resource
-from articles import images
-payload = images.decompression_bomb_png(30000)
+from bench import images as bench_images
+from tests.imagedata import decompression_bomb_png
+payload = decompression_bomb_png(30000)
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-result = images.bench_validate_bomb(payload)
+result = bench_images.bench_validate_bomb(payload)
 after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({'bomb_30000x30000_png_refused_seconds': round(result.get('seconds', 0), 3),
                   'bomb_refused_with': result['refused'],

@@ -15,6 +15,7 @@ from articles.images import renditions
 from articles.models import Image, Rendition
 from articles.services import images as image_services
 from tests.factories import ArticleFactory, SourceFactory, make_image
+from tests.imagedata import sample_jpeg
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +79,7 @@ def test_the_social_crop_follows_the_focal_point(focal_x, colour):
 
 
 def test_renditions_from_a_draft_decoded_jpeg_match_the_original_geometry():
-    data = renditions.sample_jpeg(2600, 1400)
+    data = sample_jpeg(2600, 1400)
     specs = renditions.specs_for(2600, 1400)
     source = renditions.source_open(io.BytesIO(data), specs=specs)
     assert source.frames[0].width < 2600  # decoded at a reduced scale
@@ -311,11 +312,3 @@ def test_selectors_prefetch_the_renditions(media, django_assert_num_queries):
         assert len(fetched.featured_image.renditions.all()) == 7
         assert fetched.featured_image.source is None
 
-
-# --- the benchmark's entry points ----------------------------------------------------------------------------------
-
-
-def test_bench_make_all_makes_every_rendition_of_a_large_jpeg():
-    result = renditions.bench_make_all(renditions.sample_jpeg(2000, 1500))
-    assert result["renditions"] == 7 and result["size"] == (2000, 1500)
-    assert result["seconds"] < 10

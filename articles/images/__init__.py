@@ -12,8 +12,6 @@ from articles.images.validation import (  # noqa: F401
     LOSSY_QUALITY,
     REFUSED_SIGNATURES,
     Prepared,
-    bench_validate_bomb,
-    decompression_bomb_png,
     flatten,
     validate_upload,
 )

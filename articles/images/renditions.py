@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import io
 import math
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
@@ -194,30 +193,3 @@ def _resize(frame: PILImage.Image, size: tuple[int, int], box: tuple[int, int, i
     if size == frame.size and box == (0, 0, *frame.size):
         return frame
     return frame.resize(size, RESAMPLE, box=box, reducing_gap=REDUCING_GAP)
-
-
-# --- For the benchmark -----------------------------------------------------------------------------------------------
-
-
-def sample_jpeg(width: int = 4000, height: int = 3000, *, quality: int = 90) -> bytes:
-    """A busy photo-like JPEG (gradients and lines, so the encoders have real work to do)."""
-    from PIL import ImageDraw
-
-    picture = PILImage.linear_gradient("L").resize((width, height)).convert("RGB")
-    pen = ImageDraw.Draw(picture)
-    for x in range(0, width, max(1, width // 80)):
-        pen.line((x, 0, width - x, height), fill=(x % 256, 120, 255 - x % 256), width=max(1, width // 800))
-    out = io.BytesIO()
-    picture.save(out, "JPEG", quality=quality)
-    return out.getvalue()
-
-
-def bench_make_all(data: bytes | None = None) -> dict:
-    """Decode a stored 4000 × 3000 JPEG and make every rendition it gets, as ``renditions_ensure`` does (no DB)."""
-    payload = data if data is not None else sample_jpeg()
-    started = time.perf_counter()
-    specs = specs_for(*PILImage.open(io.BytesIO(payload)).size)
-    source = source_open(io.BytesIO(payload), specs=specs)
-    made = [render(source, spec) for spec in specs]
-    return {"seconds": time.perf_counter() - started, "renditions": len(made),
-            "bytes": sum(len(r.data) for r in made), "size": source.size}

@@ -26,8 +26,6 @@ import hashlib
 import io
 import logging
 import struct
-import time
-import tracemalloc
 import warnings
 import zlib
 from dataclasses import dataclass, field
@@ -399,39 +397,3 @@ def flatten(frame: PILImage.Image, background=(255, 255, 255)) -> PILImage.Image
     base = PILImage.new("RGB", rgba.size, background)
     base.paste(rgba, mask=rgba.getchannel("A"))
     return base
-
-
-# --- For the benchmark -----------------------------------------------------------------------------------------------
-
-
-def decompression_bomb_png(side: int = 30_000) -> bytes:
-    """A valid, all-black greyscale PNG of ``side`` × ``side`` pixels: about a megabyte that decodes to gigabytes."""
-    import struct
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
-
-    compressor = zlib.compressobj(9)
-    row = b"\x00" * (side + 1)  # filter byte + pixels
-    body = b"".join(compressor.compress(row) for _ in range(side)) + compressor.flush()
-    header = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
-
-
-def bench_validate_bomb(data: bytes | None = None) -> dict:
-    """Validate a decompression bomb once: seconds taken and peak Python-heap bytes (it must be refused)."""
-    from django.core.files.base import ContentFile
-
-    payload = data if data is not None else decompression_bomb_png()
-    tracemalloc.start()
-    started = time.perf_counter()
-    try:
-        validate_upload(ContentFile(payload, name="bomb.png"))
-    except ValidationError as exc:
-        code = exc.code
-    else:  # pragma: no cover - the benchmark's own sanity check
-        code = "accepted"
-    seconds = time.perf_counter() - started
-    _current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return {"seconds": seconds, "peak_bytes": peak, "input_bytes": len(payload), "refused": code}
