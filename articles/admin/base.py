@@ -31,6 +31,12 @@ class SafeChangeList(ChangeList):
         except LOOKUP_ERRORS as exc:
             raise IncorrectLookupParameters(exc) from exc
 
+    def get_queryset(self, request, exclude_parameters=None):
+        try:
+            return super().get_queryset(request, exclude_parameters)
+        except LOOKUP_ERRORS as exc:
+            raise IncorrectLookupParameters(exc) from exc
+
     def get_results(self, request):
         # The filters are applied lazily: the first query (the paginator's count) is where a value is converted.
         try:
