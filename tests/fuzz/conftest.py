@@ -1,4 +1,8 @@
 import pytest
+from django.test import Client
+
+from articles import services
+from tests.factories import ArticleFactory, SourceFactory, UserFactory, make_image
 
 
 def pytest_collection_modifyitems(items):
@@ -6,11 +10,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "/tests/fuzz/" in str(item.path):
             item.add_marker(pytest.mark.fuzz)
-
-from django.test import Client
-
-from articles import services
-from tests.factories import ArticleFactory, SourceFactory, UserFactory, make_image
 
 
 @pytest.fixture

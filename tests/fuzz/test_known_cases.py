@@ -39,10 +39,14 @@ def test_a_nul_byte_in_a_url_slug_is_a_404(world, request, path):
     assert answered(Client(), path) == 404
 
 
-@pytest.mark.parametrize("query", ["publish_at__year=1", "publish_at__year=9999&publish_at__month=12",
-                                   "publish_at__year=2024&publish_at__month=1&publish_at__day=2147483648"])
-def test_an_impossible_date_in_the_admin_list_is_not_a_500(editor_client, world, request, query):
-    expect_fix(request, "issue 18: admin date hierarchy/filter values overflow Python's date (OverflowError)")
+@pytest.mark.parametrize(("query", "vendors"), [
+    ("publish_at__year=1", {"sqlite"}),  # PostgreSQL answers this one
+    ("publish_at__year=9999&publish_at__month=12", {"sqlite", "postgresql"}),
+    ("publish_at__year=2024&publish_at__month=1&publish_at__day=2147483648", {"sqlite", "postgresql"}),
+])
+def test_an_impossible_date_in_the_admin_list_is_not_a_500(editor_client, world, request, query, vendors):
+    expect_fix(request, "issue 18: admin date hierarchy/filter values overflow Python's date (OverflowError)",
+               when=connection.vendor in vendors)
     assert answered(editor_client, "/admin/articles/article/", query) in (200, 302, 400)
 
 
