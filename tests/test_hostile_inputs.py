@@ -1,5 +1,5 @@
 """Hostile input: every request below is answered with a clear 4xx (or a sensible page), never a 500,
-and writes nothing."""
+and writes nothing. These are the hand-picked cases; tests/fuzz/ drives every entry point with generated ones."""
 
 import pytest
 from django.test import Client
