@@ -1,14 +1,13 @@
-"""The server errors this suite found, one test each, pinned with ``xfail(strict=True)``: each flips to a
-failure the day its fix lands — then drop the xfail here and the matcher in ``known.py``.
-
-Issue 18's other fixes cover the first four; the admin search case is new (found by this suite)."""
+"""The server errors this suite found, one regression test each (all fixed in issue 18; the admin search case was
+found by this suite). A case found before its fix lands is pinned here with ``xfail(strict=True)`` and matched in
+``known.py`` until then."""
 
 from __future__ import annotations
 
 import time
 
 import pytest
-from django.db import DataError, connection
+from django.db import DataError
 from django.http import HttpResponseServerError
 from django.test import Client
 
@@ -16,11 +15,6 @@ from articles import services
 from articles.models import Article
 from tests.fuzz import client as wire
 from tests.fuzz import known
-
-
-def expect_fix(request, reason: str, *, when: bool = True) -> None:
-    if when:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
 
 
 def answered(client: Client, path: str, query: str = "") -> int:
@@ -33,9 +27,7 @@ def answered(client: Client, path: str, query: str = "") -> int:
 
 @pytest.mark.parametrize("path", ["/tags/%00/", "/sources/a%00b/", "/zh-hans/tags/%00/feed/",
                                   "/sources/%00/feed/atom/"])
-def test_a_nul_byte_in_a_url_slug_is_a_404(world, request, path):
-    expect_fix(request, "issue 18: URL slugs reach the query unvalidated; PostgreSQL raises DataError on NUL",
-               when=connection.vendor == "postgresql")
+def test_a_nul_byte_in_a_url_slug_is_a_404(world, path):
     assert answered(Client(), path) == 404
 
 
@@ -44,9 +36,7 @@ def test_a_nul_byte_in_a_url_slug_is_a_404(world, request, path):
     ("publish_at__year=9999&publish_at__month=12", {"sqlite", "postgresql"}),
     ("publish_at__year=2024&publish_at__month=1&publish_at__day=2147483648", {"sqlite", "postgresql"}),
 ])
-def test_an_impossible_date_in_the_admin_list_is_not_a_500(editor_client, world, request, query, vendors):
-    expect_fix(request, "issue 18: admin date hierarchy/filter values overflow Python's date (OverflowError)",
-               when=connection.vendor in vendors)
+def test_an_impossible_date_in_the_admin_list_is_not_a_500(editor_client, world, query, vendors):
     assert answered(editor_client, "/admin/articles/article/", query) in (200, 302, 400)
 
 
@@ -60,8 +50,7 @@ FEED = """<?xml version="1.0" encoding="{encoding}"?>
     ("gbk", "简体标题：数据库", b""), ("gb18030", "简体标题：𠀀", b""), ("big5", "繁體標題：資料庫", b""),
     ("utf-16", "繁體標題", b""), ("utf-16-le", "繁體標題", b"\xff\xfe"),
 ])
-def test_a_feed_in_its_declared_encoding_imports_with_its_title(feed_source, tmp_path, request, encoding, title, bom):
-    expect_fix(request, "issue 18: feed bytes are not decoded by their declared/sniffed encoding before the parser")
+def test_a_feed_in_its_declared_encoding_imports_with_its_title(feed_source, tmp_path, encoding, title, bom):
     path = tmp_path / "feed.xml"
     path.write_bytes(bom + FEED.format(encoding=encoding.removesuffix("-le"), title=title).encode(encoding))
     result = services.articles_import(paths=[path], source=feed_source)
@@ -69,8 +58,7 @@ def test_a_feed_in_its_declared_encoding_imports_with_its_title(feed_source, tmp
     assert Article.objects.filter(title=title).exists()
 
 
-def test_a_feed_declaring_an_unknown_encoding_fails_alone(world, feed_source, tmp_path, request):
-    expect_fix(request, "issue 18: a per-file failure (unknown encoding) raises out of the whole run")
+def test_a_feed_declaring_an_unknown_encoding_fails_alone(world, feed_source, tmp_path):
     (tmp_path / "a.xml").write_bytes(FEED.format(encoding="bogus", title="x").encode())
     (tmp_path / "b.json").write_text('[{"guid": "ok", "title": "好的", "body": "<p>內文</p>", '
                                      '"source": {"name": "外部", "url": "https://outlet.example"}}]')
@@ -78,26 +66,23 @@ def test_a_feed_declaring_an_unknown_encoding_fails_alone(world, feed_source, tm
     assert (result.created, result.failed) == (1, 1), result.report
 
 
-def test_throttling_counts_a_username_as_django_normalises_it(login_user, request):
-    expect_fix(request, "issue 18: the login throttle keys usernames without Django's NFKC normalisation")
+def test_throttling_counts_a_username_as_django_normalises_it(login_user):
     client = Client()
     for _ in range(10):
         client.post("/admin/login/", {"username": "editor", "password": "wrong"})
     assert client.post("/admin/login/", {"username": "ＥＤＩＴＯＲ", "password": "wrong"}).status_code == 429
 
 
-def test_an_admin_search_of_many_words_answers_quickly(editor_client, world, request):
-    expect_fix(request, "NEW (fuzz suite): admin search ORs every word over every field — 1,200 words of ?q= is "
-                        "a 500 on SQLite (expression tree too large) and takes many seconds on PostgreSQL")
+def test_an_admin_search_of_many_words_answers_quickly(editor_client, world):
     started = time.monotonic()
     status = answered(editor_client, "/admin/articles/article/", "q=" + "a+" * 1200)
     assert status == 200 and time.monotonic() - started < 2
 
 
-def test_only_the_listed_cases_are_let_through():
-    """The suite's own check: a server error is let through only when it is one of the cases above."""
+def test_no_server_error_is_let_through():
+    """The suite's own check: with every known case fixed, no server error passes as a known one."""
     nul = DataError("PostgreSQL text fields cannot contain NUL (0x00) bytes")
-    assert known.match(wire.Sent("GET", "/tags/%00/"), nul) is not None
+    assert known.match(wire.Sent("GET", "/tags/%00/"), nul) is None
     assert known.match(wire.Sent("GET", "/search/", "q=%00"), nul) is None
     assert known.match(wire.Sent("GET", "/tags/x/"), ZeroDivisionError()) is None
     assert known.match(wire.Sent("GET", "/admin/articles/article/", "o=1"), OverflowError()) is None
