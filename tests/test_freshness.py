@@ -141,7 +141,33 @@ def test_a_page_started_before_a_change_is_never_served_after_it(client, publish
     pagecache.invalidate([f"article:{published.pk}"])
     entry = {"content": b"old", "headers": [], "etag": '"x"', "last_modified": 0,
              "deps": [f"article:{published.pk}"], "started": started}
-    assert not pagecache.PageCacheMiddleware._fresh(entry)
+    stamps = cache.get_many([pagecache.DEP_PREFIX + dep for dep in entry["deps"]])
+    assert not pagecache.PageCacheMiddleware._fresh(entry, stamps)
+
+
+def test_a_hit_asks_for_the_entry_and_its_stamps_in_one_round_trip_and_still_judges_them(client, published,
+                                                                                          monkeypatch):
+    url = published.get_absolute_url()
+    _warm(client, url)
+    calls = []
+    real_get, real_get_many = cache.get, cache.get_many
+    monkeypatch.setattr(cache, "get", lambda *a, **k: calls.append("get") or real_get(*a, **k))
+    monkeypatch.setattr(cache, "get_many", lambda *a, **k: calls.append("get_many") or real_get_many(*a, **k))
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    # One request to the cache (Redis: one MGET; the file cache reads its files one by one inside it).
+    assert calls[0] == "get_many" and calls.count("get_many") == 1
+    calls.clear()
+    pagecache.invalidate([f"tag:{published.tags.get().pk}"])  # the hint names it: the same round trip sees it
+    assert client.get(url)["X-Page-Cache"] == "miss"
+
+
+def test_a_wrong_hint_never_decides(client, published):
+    url = published.get_absolute_url()
+    _warm(client, url)
+    for key in list(pagecache._deps_hint):
+        pagecache._deps_hint[key] = ("list:all",)  # as if the page had shown something else when last seen
+    pagecache.invalidate([f"article:{published.pk}"])
+    assert client.get(url)["X-Page-Cache"] == "miss"
 
 
 def test_query_parameters_no_page_reads_share_one_entry(client, published):

@@ -47,6 +47,16 @@ READ_BACKOFF_SECONDS = 2.0
 
 logger = logging.getLogger(__name__)
 _reads_resume_at = 0.0
+# Which dependencies each page had when this process last stored or served it (page key -> deps): lets a hit ask for
+# the entry and its stamps together. A hint only: the entry's own list decides (see _lookup).
+_deps_hint: dict[str, tuple[str, ...]] = {}
+HINTS_KEPT = 20_000
+
+
+def _remember(key: str, deps) -> None:
+    if len(_deps_hint) >= HINTS_KEPT:
+        _deps_hint.clear()
+    _deps_hint[key] = tuple(deps)
 
 
 def cacheable(response: HttpResponse, deps: Iterable[str]) -> HttpResponse:
@@ -94,8 +104,8 @@ class PageCacheMiddleware:
         started = time.time_ns()  # before the view reads anything: see the module docstring
         key = self._key(request)
         try:
-            entry = cache.get(key)
-            if entry is not None and self._fresh(entry):
+            entry, stamps = self._lookup(key)
+            if entry is not None and self._fresh(entry, stamps):
                 return self._replay(request, entry)
         except Exception as exc:  # noqa: BLE001 - any backend's connection error: serve live
             _reads_resume_at = time.monotonic() + READ_BACKOFF_SECONDS
@@ -144,13 +154,31 @@ class PageCacheMiddleware:
 
     # --- storing and replaying -----------------------------------------------------------
     @staticmethod
-    def _fresh(entry: dict) -> bool:
+    def _lookup(key: str) -> tuple[dict | None, dict]:
+        """The entry and the stamps of its dependencies, in one round trip when this process has seen the page
+        before: the dependencies it had then are asked for beside the entry, and used only if the entry still names
+        exactly those (a hint that saves a round trip, never a source of truth)."""
+        hint = _deps_hint.get(key)
+        if hint is None:
+            entry = cache.get(key)
+            return entry, ({} if entry is None else cache.get_many([DEP_PREFIX + dep for dep in entry["deps"]]))
+        found = cache.get_many([key, *(DEP_PREFIX + dep for dep in hint)])
+        entry = found.pop(key, None)
+        if entry is not None and tuple(entry["deps"]) != hint:
+            found = cache.get_many([DEP_PREFIX + dep for dep in entry["deps"]])
+        if entry is not None:
+            _remember(key, entry["deps"])
+        return entry, found
+
+    @staticmethod
+    def _fresh(entry: dict, stamps: dict) -> bool:
+        """Served only if every dependency's stamp exists and is older than the entry's request (module docstring)."""
         deps = entry["deps"]
         if not deps:
             return True
-        stamps = cache.get_many([DEP_PREFIX + dep for dep in deps])
         newest_allowed = entry["started"] - _margin_ns()
-        return len(stamps) == len(deps) and all(stamp < newest_allowed for stamp in stamps.values())
+        return (all(DEP_PREFIX + dep in stamps for dep in deps)
+                and all(stamps[DEP_PREFIX + dep] < newest_allowed for dep in deps))
 
     @staticmethod
     def _store(key: str, response: HttpResponse, started: int) -> dict | None:
@@ -184,6 +212,7 @@ class PageCacheMiddleware:
             "started": started,
         }
         cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+        _remember(key, deps)
         return entry
 
     @staticmethod
