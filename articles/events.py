@@ -5,7 +5,9 @@ inside its transaction. Two signals carry it, and this module imports none of th
 in ``AppConfig.ready``, so the dependency points from the subscribers to here, never back):
 
 * ``in_transaction`` — sent at once, inside the writer's transaction: what must commit or roll back with the write
-  (marking the stored pages that show it as outdated) subscribes here;
+  (marking the stored pages that show it as outdated) subscribes here. A receiver may return a ``Changed`` of what
+  it found to follow from the change (``pages``: the articles whose pages it outdated); that is merged into what
+  ``committed`` carries;
 * ``committed`` — sent once per transaction after it commits, with everything the transaction recorded merged into
   one ``Changed``: dropping cached pages, queueing renders and related-list refreshes subscribe here. A write that
   rolls back sends nothing.
@@ -25,13 +27,16 @@ committed = Signal()
 
 @dataclass(frozen=True)
 class Changed:
-    """Ids of what changed, by kind. ``related``: articles whose related list changed (not the articles in it)."""
+    """Ids of what changed, by kind. ``related``: articles whose related list changed (not the articles in it).
+    ``pages``: articles whose page shows something that changed, as found inside the transaction by the subscriber
+    that outdated their stored pages (``articles.caching.freshness``)."""
 
     articles: frozenset[int] = field(default_factory=frozenset)
     tags: frozenset[int] = field(default_factory=frozenset)
     sources: frozenset[int] = field(default_factory=frozenset)
     images: frozenset[int] = field(default_factory=frozenset)
     related: frozenset[int] = field(default_factory=frozenset)
+    pages: frozenset[int] = field(default_factory=frozenset)
 
     def __or__(self, other: Changed) -> Changed:
         return Changed(**{f.name: getattr(self, f.name) | getattr(other, f.name) for f in fields(self)})
@@ -76,7 +81,9 @@ def record(*, articles: Iterable[int] = (), tags: Iterable[int] = (), sources: I
     change = Changed(frozenset(articles), frozenset(tags), frozenset(sources), frozenset(images), frozenset(related))
     if not change:
         return
-    in_transaction.send(sender=Changed, change=change)
+    for _receiver, found in in_transaction.send(sender=Changed, change=change):
+        if isinstance(found, Changed):
+            change = change | found
     batch = _open_batch(using)
     if batch is None:
         committed.send(sender=Changed, change=change)

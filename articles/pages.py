@@ -35,7 +35,6 @@ from django.utils import timezone, translation
 
 from articles import events, jobs, selectors
 from articles.caching.build import build
-from articles.caching.freshness import article_page_deps
 from articles.models import ArticlePage
 from articles.templatetags.newsroom import SHARE_TOTAL_MARK, YEAR_MARK, share_total_html
 from articles.text import chinese
@@ -97,16 +96,15 @@ def render_article(pk: int) -> bool:
         if article is None:
             return False
         related = selectors.article_related_list(article=article)
-        deps = " ".join(article_page_deps(article, related))
         pages = {language: (render(article, related, language), render_card(article, language))
                  for language in (chinese.HANT, chinese.HANS)}
-        return _store(pk, version, deps, pages)
+        return _store(pk, version, pages)
     except Exception:
         logger.exception("stored pages: cannot render article %s; it will be rendered live", pk)
         return False
 
 
-def _store(pk: int, version: int, deps: str, pages: dict[str, tuple[str, str]]) -> bool:
+def _store(pk: int, version: int, pages: dict[str, tuple[str, str]]) -> bool:
     """Store the pages rendered for ``version`` unless pages of a newer version are stored already (a slow render
     never replaces a newer one). Both scripts or neither."""
     now, stamp = timezone.now(), build()
@@ -115,7 +113,7 @@ def _store(pk: int, version: int, deps: str, pages: dict[str, tuple[str, str]]) 
             [ArticlePage(article_id=pk, language=language, html="", build="", version=0, rendered_at=now)
              for language in pages], ignore_conflicts=True)
         stored = [ArticlePage.objects.filter(article_id=pk, language=language, version__lte=version)
-                  .update(html=html, card=card, deps=deps, build=stamp, version=version, rendered_at=now)
+                  .update(html=html, card=card, build=stamp, version=version, rendered_at=now)
                   for language, (html, card) in pages.items()]
         if not all(stored):
             transaction.set_rollback(True)

@@ -47,7 +47,7 @@ def article_detail(request: HttpRequest, pk: int, slug: str | None = None) -> Ht
         if slug != stored.slug:
             return redirect(reverse("articles:detail", kwargs={"pk": pk, "slug": stored.slug}), permanent=True)
         response = HttpResponse(pages.serve(request, stored.html, stored.share_total))
-        return cacheable(_public(response), stored.deps.split())
+        return cacheable(_public(response), article_page_deps(pk))
     # Not stored yet, outdated (its render is queued), or stored by an earlier deploy's templates: render it here.
     article = selectors.article_get_public(pk=pk)
     if article is None:
@@ -56,7 +56,7 @@ def article_detail(request: HttpRequest, pk: int, slug: str | None = None) -> Ht
         return redirect(article, permanent=True)
     related = selectors.article_related_list(article=article)
     response = render(request, "articles/article_detail.html", {"article": article, "related": related})
-    return cacheable(_public(response), article_page_deps(article, related))
+    return cacheable(_public(response), article_page_deps(pk))
 
 
 @never_cache

@@ -1,4 +1,8 @@
-"""The shared cache of a site without Redis: files every local worker and command reads and writes.
+"""The shared cache: Redis where ``REDIS_URL`` is set (``SharedRedisCache``), else files every local worker and command
+reads and writes (``SharedFileCache``).
+
+Both skip Django's memcached key-portability warnings: every key here is hashed into a file name or sent to Redis as
+bytes, and the check costs more than the rest of a page-cache hit's key handling.
 
 Without ``REDIS_URL`` Newsroom still runs several gunicorn workers, a task worker and cron commands on one host, and
 everything that must agree between them (page-cache validity, rate limits) has to live where they all see it, never
@@ -26,12 +30,42 @@ from contextlib import contextmanager
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.filebased import FileBasedCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 CULL_EVERY = 200
 LOCK_SHARDS = 64
 
 
+class _ReusedClient(RedisCacheClient):
+    """Django's client makes a new ``redis.Redis`` (and its table of ~80 response callbacks) for every operation,
+    which costs more than the round trip itself; one per connection pool is enough (it is safe to share, and the
+    pool notices a fork)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, object] = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
+class SharedRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _ReusedClient
+
+    def validate_key(self, key) -> None:
+        """Any key is fine for Redis (see the module docstring)."""
+
+
 class SharedFileCache(FileBasedCache):
+    def validate_key(self, key) -> None:
+        """Any key is fine: it is hashed into a file name (see the module docstring)."""
+
     def _temp_file(self, timeout, value) -> str:
         self._createdir()
         fd, tmp_path = tempfile.mkstemp(dir=self._dir, suffix=".tmp")

@@ -51,10 +51,15 @@ def fresh_glossary_converters():
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Rate limits and cached pages from one test must not leak into the next."""
+    """Rate limits and cached pages from one test must not leak into the next, nor this process's page-cache state
+    (a read back-off after a test that stalled the cache, the dependency hints)."""
     from django.core.cache import cache
 
+    from articles.caching import pagecache
+
     cache.clear()
+    pagecache._reads_resume_at = 0.0
+    pagecache._deps_hint.clear()
     yield
 
 

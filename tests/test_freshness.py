@@ -86,7 +86,7 @@ def test_a_render_of_older_data_is_never_stored_over_a_newer_one(published):
     Article.objects.filter(pk=published.pk).update(page_version=old_version + 1)
     assert stored_pages.render_article(published.pk)  # the newer render lands first
     pages = {"zh-hant": ("舊頁", "舊卡"), "zh-hans": ("旧页", "旧卡")}
-    assert not stored_pages._store(published.pk, old_version, "", pages)  # the slow, older one is refused
+    assert not stored_pages._store(published.pk, old_version, pages)  # the slow, older one is refused
     assert "舊頁" not in ArticlePage.objects.get(article=published, language="zh-hant").html
 
 
@@ -123,12 +123,53 @@ def _warm(client, url):
 def test_a_missing_stamp_is_a_miss_never_a_hit(client, published):
     url = published.get_absolute_url()
     _warm(client, url)
-    stamps = [pagecache.DEP_PREFIX + dep for dep in (f"article:{published.pk}", f"tag:{published.tags.get().pk}")]
-    for key in stamps:
-        cache.delete(key)  # evicted
-        assert client.get(url)["X-Page-Cache"] == "miss"
-        _warm(client, url)
+    cache.delete(pagecache.DEP_PREFIX + f"article:{published.pk}")  # evicted
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    _warm(client, "/")
+    cache.delete(pagecache.DEP_PREFIX + "list:all")
+    assert client.get("/")["X-Page-Cache"] == "miss"
+    _warm(client, url)
     cache.clear()  # flushed
+    assert client.get(url)["X-Page-Cache"] == "miss"
+
+
+@pytest.mark.parametrize("change", ["tag", "source", "picture", "picture's source", "related article",
+                                    "related article's source"])
+def test_a_change_to_what_an_article_page_shows_stamps_that_page(client, published, change,
+                                                                   django_capture_on_commit_callbacks):
+    """An article page depends on one stamp; every change that outdates its stored page writes it."""
+    with django_capture_on_commit_callbacks(execute=True):  # every write of the setup sent before the change
+        picture_source = SourceFactory(name="圖庫", reprint_permission="public")
+        image = make_image(credit="舊署名", source=picture_source)
+        neighbour = ArticleFactory(published=True, title="相關文章",
+                                   source=SourceFactory(name="乙來源", reprint_permission="public"))
+        Article.objects.filter(pk=published.pk).update(featured_image=image)
+        published.related_rows.create(related=neighbour, kind="pinned")
+        events.record(articles=[published.pk], related=[published.pk])
+    url = published.get_absolute_url()
+    _warm(client, url)
+    with django_capture_on_commit_callbacks(execute=True):
+        if change == "tag":
+            tag = Tag.objects.get(name="區塊鏈")
+            tag.name = "區塊鏈技術"
+            services.tag_save(tag=tag)
+        elif change == "source":
+            source = published.source
+            source.name = "改名來源"
+            services.source_save(source=source)
+        elif change == "picture":
+            image.credit = "由無界AI 生成"
+            services.image_update_details(image=image)
+        elif change == "picture's source":
+            picture_source.name = "改名圖庫"
+            services.source_save(source=picture_source)
+        elif change == "related article":
+            neighbour.title = "相關文章改了標題"
+            services.article_save(article=neighbour)
+        else:
+            source = neighbour.source
+            source.name = "乙來源改名"
+            services.source_save(source=source)
     assert client.get(url)["X-Page-Cache"] == "miss"
 
 
@@ -157,7 +198,7 @@ def test_a_hit_asks_for_the_entry_and_its_stamps_in_one_round_trip_and_still_jud
     # One request to the cache (Redis: one MGET; the file cache reads its files one by one inside it).
     assert calls[0] == "get_many" and calls.count("get_many") == 1
     calls.clear()
-    pagecache.invalidate([f"tag:{published.tags.get().pk}"])  # the hint names it: the same round trip sees it
+    pagecache.invalidate([f"article:{published.pk}"])  # the hint names it: the same round trip sees it
     assert client.get(url)["X-Page-Cache"] == "miss"
 
 

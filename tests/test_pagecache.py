@@ -168,3 +168,68 @@ def test_feeds_are_dropped_when_an_article_changes(client, site, django_capture_
     assert state(client, feed) == "miss"
     assert "第一篇（改寫）" in client.get(feed).content.decode()
     assert state(client, other) == "miss"  # every list depends on list:all
+
+
+# --- in front of Django: gunicorn's application (newsroom.wsgi) ---------------------------------------
+
+
+def _wsgi(path: str, **headers):
+    """Call gunicorn's application as gunicorn does; return (status, headers, body)."""
+    import io
+    import sys
+    from urllib.parse import unquote
+
+    from django.core import signals
+    from django.db import close_old_connections
+
+    from newsroom.wsgi import application
+
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": unquote(path).encode().decode("latin-1"), "QUERY_STRING": "",
+               "SERVER_NAME": "testserver", "SERVER_PORT": "80", "HTTP_HOST": "testserver",
+               "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(), "wsgi.errors": sys.stderr,
+               "SERVER_PROTOCOL": "HTTP/1.1", **headers}
+    answer = {}
+
+    def start_response(status, response_headers, exc_info=None):
+        answer["status"], answer["headers"] = status, dict(response_headers)
+
+    # As Django's test client: the test's database connection must survive the request.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        body = b"".join(application(environ, start_response))
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+    return answer["status"], answer["headers"], body
+
+
+def test_gunicorns_application_answers_a_hit_like_django_without_queries(client, site, django_assert_num_queries):
+    url = site[0].get_absolute_url()
+    warm(client, url)
+    served = client.get(url)
+    assert served["X-Page-Cache"] == "hit"
+    with django_assert_num_queries(0):
+        status, headers, body = _wsgi(url)
+    assert status == "200 OK" and headers["X-Page-Cache"] == "hit"
+    assert body == served.content and headers["Content-Length"] == str(len(body))
+    for name in ("Content-Type", "Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "ETag"):
+        assert headers[name] == served[name], name
+
+
+def test_gunicorns_application_sends_to_django_what_the_cache_must_not_answer(client, site,
+                                                                              django_capture_on_commit_callbacks):
+    first, _second = site
+    url = first.get_absolute_url()
+    warm(client, url)
+    status, headers, _ = _wsgi(url, HTTP_COOKIE="sessionid=abc")  # a signed-in editor: never the cache
+    assert status == "200 OK" and "X-Page-Cache" not in headers
+    status, headers, _ = _wsgi(url, HTTP_HOST="evil.example")  # a host Django refuses: Django answers
+    assert status.startswith("400")
+    status, headers, _ = _wsgi(url, HTTP_IF_NONE_MATCH=client.get(url)["ETag"])  # conditional: Django answers 304
+    assert status.startswith("304")
+    with django_capture_on_commit_callbacks(execute=True):
+        first.title = "第一篇改了標題"
+        services.article_save(article=first)
+    status, headers, body = _wsgi(url)  # after an edit: not the old page
+    assert headers["X-Page-Cache"] == "miss" and "第一篇改了標題".encode() in body

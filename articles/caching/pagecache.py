@@ -1,8 +1,8 @@
 """Whole-page cache for anonymous readers, in the shared cache (Redis, or the file cache all local workers share).
 
 A hit is answered by this middleware, before sessions, authentication, URL resolution and templates. Views opt in
-with ``cacheable(response, deps)``, naming what the page shows (``article:12``, ``tag:3``, ``source:5``, ``image:7``,
-``list:all``).
+with ``cacheable(response, deps)``, naming the stamps it depends on (``article:12``, ``list:all``: which change stamps
+which is ``articles.caching.freshness``'s business).
 
 Why a stored page can never be served after an edit that returned (by construction, not by ordering):
 
@@ -31,11 +31,13 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
-PAGE_PREFIX = "pagecache:page:v3:"
+# v4: pages depend on one stamp each (an entry of v3 named stamps that are no longer written, so never read one)
+PAGE_PREFIX = "pagecache:page:v4:"
 DEP_PREFIX = "pagecache:stamp:"
 # The query parameters public pages read (pagination, search, the sitemap's page); all others are ignored.
 USED_PARAMS = ("page", "q", "p")
@@ -93,23 +95,57 @@ def invalidate(deps: Iterable[str]) -> None:
             delay = min(delay * 2, 1.0)
 
 
+def _find(request: HttpRequest) -> tuple[str | None, dict | None]:
+    """The cache key and the fresh entry for ``request``: ``(key, entry)`` on a hit, ``(key, None)`` on a miss (the
+    response may be stored), ``(None, None)`` when the cache must not be used (not eligible, or unreachable: then
+    this process's readers skip it for ``READ_BACKOFF_SECONDS``)."""
+    global _reads_resume_at
+    if not PageCacheMiddleware._eligible(request) or time.monotonic() < _reads_resume_at:
+        return None, None
+    key = PageCacheMiddleware._key(request)
+    try:
+        entry, stamps = PageCacheMiddleware._lookup(key)
+    except Exception as exc:  # noqa: BLE001 - any backend's connection error: serve live
+        _reads_resume_at = time.monotonic() + READ_BACKOFF_SECONDS
+        logger.warning("Page cache unavailable; serving %s live: %s", request.path, exc)
+        return None, None
+    return key, (entry if entry is not None and PageCacheMiddleware._fresh(entry, stamps) else None)
+
+
+class PageCacheApplication:
+    """The WSGI application gunicorn serves (``newsroom.wsgi``): a hit is answered here, before Django makes a
+    response object, sends its request signals or runs any middleware — the same lookup as the middleware's
+    (``_find``), replaying the same stored headers. Anything else (a miss, a conditional or HEAD request, a host
+    Django would refuse) goes to Django, where ``PageCacheMiddleware`` stores or answers it."""
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        if environ.get("REQUEST_METHOD") == "GET" and CONDITIONAL.isdisjoint(environ):
+            try:
+                _key, entry = _find(WSGIRequest(dict(environ)))  # a copy: WSGIRequest writes to it
+            except Exception:  # noqa: BLE001 - a request Django will refuse (a disallowed host): let it answer
+                entry = None
+            if entry is not None:
+                content = entry["content"]
+                start_response("200 OK", [*(pair for _name, pair in entry["headers"]),
+                                          ("Content-Length", str(len(content))), ("X-Page-Cache", "hit")])
+                return [content]
+        return self.application(environ, start_response)
+
+
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         global _reads_resume_at
-        if not self._eligible(request) or time.monotonic() < _reads_resume_at:
-            return self.get_response(request)
         started = time.time_ns()  # before the view reads anything: see the module docstring
-        key = self._key(request)
-        try:
-            entry, stamps = self._lookup(key)
-            if entry is not None and self._fresh(entry, stamps):
-                return self._replay(request, entry)
-        except Exception as exc:  # noqa: BLE001 - any backend's connection error: serve live
-            _reads_resume_at = time.monotonic() + READ_BACKOFF_SECONDS
-            logger.warning("Page cache unavailable; serving %s live: %s", request.path, exc)
+        key, entry = _find(request)
+        if entry is not None:
+            return self._replay(request, entry)
+        if key is None:
             return self.get_response(request)
         response = self.get_response(request)
         if self._storable(response):
@@ -161,7 +197,10 @@ class PageCacheMiddleware:
         hint = _deps_hint.get(key)
         if hint is None:
             entry = cache.get(key)
-            return entry, ({} if entry is None else cache.get_many([DEP_PREFIX + dep for dep in entry["deps"]]))
+            if entry is None:
+                return None, {}
+            _remember(key, entry["deps"])
+            return entry, cache.get_many([DEP_PREFIX + dep for dep in entry["deps"]])
         found = cache.get_many([key, *(DEP_PREFIX + dep for dep in hint)])
         entry = found.pop(key, None)
         if entry is not None and tuple(entry["deps"]) != hint:

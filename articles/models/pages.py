@@ -19,7 +19,6 @@ class ArticlePage(models.Model):
     rendered_at = models.DateTimeField()
     # The article's page_version this was rendered from: served only while the two are equal.
     version = models.PositiveBigIntegerField(default=0)
-    deps = models.TextField(blank=True, default="", help_text="What the page shows, as page-cache dependencies.")
 
     class Meta:
         verbose_name = "預先產生的頁面"

@@ -95,7 +95,7 @@ def _stored_page_queryset(*, pk: int, language: str, build: str, now: datetime.d
     # Only a page rendered from the article's current page_version, by this build (articles.pages).
     return (Article.objects.published(now=now, today=today)
             .filter(pk=pk, pages__language=language, pages__build=build, pages__version=F("page_version"))
-            .order_by().values_list("slug", "share_total", "pages__html", "pages__deps")[:1])
+            .order_by().values_list("slug", "share_total", "pages__html")[:1])
 
 
 _PROBE = {"pk": -7_294_561, "language": "probe-language", "build": "probe-build",
@@ -197,7 +197,6 @@ class StoredPage(NamedTuple):
     slug: str
     share_total: int
     html: str
-    deps: str
 
 
 class SearchResults:
