@@ -300,6 +300,9 @@ PAGE_CACHE_CLOCK_SKEW = float(os.environ.get("PAGE_CACHE_CLOCK_SKEW", "0.005"))
 PAGE_CACHE_INVALIDATION_DEADLINE = float(os.environ.get("PAGE_CACHE_INVALIDATION_DEADLINE", "10"))
 # Change on deploys that alter templates (e.g. the release's git hash) to start from an empty page cache.
 PAGE_CACHE_VERSION = os.environ.get("PAGE_CACHE_VERSION", "1")
+# Each worker keeps copies of the pages it served, up to this many bytes (most recently used first): a hit on a copy
+# reads only the page's stamp from the shared cache, which still decides whether it may be served (see pagecache).
+PAGE_CACHE_LOCAL_BYTES = int(os.environ.get("PAGE_CACHE_LOCAL_MB", "32")) * 1024 * 1024
 TAGGIT_CASE_INSENSITIVE = True
 # Share totals below this are not shown to readers (no "0 Shares"); the exact number stays in data-share-total.
 SHARE_MIN_DISPLAY = int(os.environ.get("SHARE_MIN_DISPLAY", "10"))

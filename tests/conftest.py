@@ -52,7 +52,7 @@ def fresh_glossary_converters():
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Rate limits and cached pages from one test must not leak into the next, nor this process's page-cache state
-    (a read back-off after a test that stalled the cache, the dependency hints)."""
+    (a read back-off after a test that stalled the cache, the dependency hints, the local copies)."""
     from django.core.cache import cache
 
     from articles.caching import pagecache
@@ -60,6 +60,7 @@ def empty_cache():
     cache.clear()
     pagecache._reads_resume_at = 0.0
     pagecache._deps_hint.clear()
+    pagecache._copies.clear()
     yield
 
 

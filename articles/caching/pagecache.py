@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Iterable
 from urllib.parse import urlencode
 
@@ -59,6 +60,51 @@ def _remember(key: str, deps) -> None:
     if len(_deps_hint) >= HINTS_KEPT:
         _deps_hint.clear()
     _deps_hint[key] = tuple(deps)
+
+
+class _Copies:
+    """This process's copies of entries it stored or read, most recently used kept, up to
+    ``PAGE_CACHE_LOCAL_BYTES``. Bytes only: whether a copy may be served is decided on every request by the shared
+    stamps, exactly as for the shared entry (``_lookup``), so a copy is never served after its page changed; a hit on
+    a copy asks the shared cache for a few bytes of stamps instead of the whole page."""
+
+    def __init__(self) -> None:
+        self.entries: OrderedDict[str, dict] = OrderedDict()
+        self.size = 0
+
+    def get(self, key: str) -> dict | None:
+        entry = self.entries.get(key)
+        if entry is None:
+            return None
+        if entry["expires"] <= time.time():
+            self.drop(key)
+            return None
+        self.entries.move_to_end(key)
+        return entry
+
+    def put(self, key: str, entry: dict) -> None:
+        limit = settings.PAGE_CACHE_LOCAL_BYTES
+        size = len(entry["content"])
+        if size > limit // 4 or "expires" not in entry:
+            return
+        self.drop(key)
+        self.entries[key] = entry
+        self.size += size
+        while self.size > limit:
+            _key, oldest = self.entries.popitem(last=False)
+            self.size -= len(oldest["content"])
+
+    def drop(self, key: str) -> None:
+        entry = self.entries.pop(key, None)
+        if entry is not None:
+            self.size -= len(entry["content"])
+
+    def clear(self) -> None:
+        self.entries.clear()
+        self.size = 0
+
+
+_copies = _Copies()
 
 
 def cacheable(response: HttpResponse, deps: Iterable[str]) -> HttpResponse:
@@ -191,22 +237,34 @@ class PageCacheMiddleware:
     # --- storing and replaying -----------------------------------------------------------
     @staticmethod
     def _lookup(key: str) -> tuple[dict | None, dict]:
-        """The entry and the stamps of its dependencies, in one round trip when this process has seen the page
-        before: the dependencies it had then are asked for beside the entry, and used only if the entry still names
-        exactly those (a hint that saves a round trip, never a source of truth)."""
+        """The entry and the stamps of its dependencies.
+
+        When this process holds a copy of the entry (``_copies``), only the stamps are asked for: the copy is served
+        under exactly the rule the shared entry is (its own request start against the shared stamps), so it is dead
+        the moment the shared one is. Otherwise the shared entry, in one round trip when this process has seen the
+        page before (its dependencies then are asked for beside the entry, used only if the entry still names
+        exactly those: a hint that saves a round trip, never a source of truth)."""
+        copy = _copies.get(key)
+        if copy is not None:
+            stamps = cache.get_many([DEP_PREFIX + dep for dep in copy["deps"]])
+            if PageCacheMiddleware._fresh(copy, stamps):
+                return copy, stamps
+            _copies.drop(key)  # dead here: another process may have stored a newer page
         hint = _deps_hint.get(key)
         if hint is None:
             entry = cache.get(key)
             if entry is None:
                 return None, {}
-            _remember(key, entry["deps"])
-            return entry, cache.get_many([DEP_PREFIX + dep for dep in entry["deps"]])
-        found = cache.get_many([key, *(DEP_PREFIX + dep for dep in hint)])
-        entry = found.pop(key, None)
-        if entry is not None and tuple(entry["deps"]) != hint:
             found = cache.get_many([DEP_PREFIX + dep for dep in entry["deps"]])
+        else:
+            found = cache.get_many([key, *(DEP_PREFIX + dep for dep in hint)])
+            entry = found.pop(key, None)
+            if entry is not None and tuple(entry["deps"]) != hint:
+                found = cache.get_many([DEP_PREFIX + dep for dep in entry["deps"]])
         if entry is not None:
             _remember(key, entry["deps"])
+            if PageCacheMiddleware._fresh(entry, found):
+                _copies.put(key, entry)
         return entry, found
 
     @staticmethod
@@ -249,9 +307,11 @@ class PageCacheMiddleware:
             "last_modified": last_modified,
             "deps": deps,
             "started": started,
+            "expires": time.time() + settings.PAGE_CACHE_SECONDS,  # as the shared copy's timeout, for local copies
         }
         cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
         _remember(key, deps)
+        _copies.put(key, entry)
         return entry
 
     @staticmethod
