@@ -75,6 +75,9 @@ def pass_rate(convert):
     return round(sum(convert(r['simplified']) in acceptable(r) for r in rows) / len(rows), 3)
 figures['corpus_pass_rate_plain'] = pass_rate(plain.convert)
 figures['corpus_pass_rate_ours'] = pass_rate(chinese.to_hant)
+from bench.conversion_eval import evaluate
+figures['eval_plain_s2twp'] = evaluate(plain.convert)
+figures['eval_ours_no_glossary'] = evaluate(chinese.to_hant)
 print(json.dumps(figures))
 """
 
@@ -134,6 +137,18 @@ def bench_shares(results: dict) -> None:
 # --- report --------------------------------------------------------------------------------
 
 
+def conversion_eval_report(c: dict) -> list[str]:
+    """The evaluation set's figures: pass rate and character error rate per half (tune on dev only)."""
+    if "eval_ours_no_glossary" not in c:  # results.json from before the evaluation set
+        return []
+    lines = ["Evaluation set (tests/data/conversion-eval.tsv; tuned on dev only): pass rate, character error rate"]
+    for label, key in (("plain s2twp", "eval_plain_s2twp"), ("ours", "eval_ours_no_glossary")):
+        halves = "   ".join(f"{split} {f['pass_rate']:6.1%}  CER {f['cer']:5.2%} ({f['rows']} rows)"
+                           for split, f in c[key].items())
+        lines.append(f"  {label:12} {halves}")
+    return lines
+
+
 def report(results: dict) -> str:
     lines = []
     if "load_average_before" in results:  # other work on the machine skews every figure: say how busy it was
@@ -152,6 +167,7 @@ def report(results: dict) -> str:
                      f"{c['ours_300_glossary_terms_mb_s']} MB/s (overhead {c['glossary_overhead']}x)")
         lines.append(f"Corpus pass rate: plain s2twp {c['corpus_pass_rate_plain']:.0%}, "
                      f"ours {c['corpus_pass_rate_ours']:.0%}")
+        lines += conversion_eval_report(c)
     if "shares" in results:
         lines.append("")
         lines.append(f"Share POSTs, {SHARE_CONNECTIONS} connections, {SECONDS}s")
