@@ -91,6 +91,9 @@ class SharedFileCache(FileBasedCache):
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> None:
         if random.randrange(CULL_EVERY) == 0:  # noqa: S311 - spreading work, not security
             self._cull()
+        self._replace(key, value, timeout, version)
+
+    def _replace(self, key, value, timeout, version) -> None:
         fname = self._key_to_file(key, version)
         tmp_path = self._temp_file(timeout, value)
         try:
@@ -100,8 +103,11 @@ class SharedFileCache(FileBasedCache):
             raise
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None) -> list:
+        """Every key written; the folder culled at most once (a tag rename stamps thousands of pages at once)."""
+        if data and random.randrange(CULL_EVERY) < len(data):  # noqa: S311 - as in set
+            self._cull()
         for key, value in data.items():
-            self.set(key, value, timeout, version)
+            self._replace(key, value, timeout, version)
         return []
 
     @contextmanager
