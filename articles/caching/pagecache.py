@@ -168,7 +168,8 @@ class PageCacheApplication:
         self.application = application
 
     def __call__(self, environ, start_response):
-        if environ.get("REQUEST_METHOD") == "GET" and CONDITIONAL.isdisjoint(environ):
+        if (settings.PAGE_CACHE_SECONDS > 0 and environ.get("REQUEST_METHOD") == "GET"
+                and CONDITIONAL.isdisjoint(environ)):
             try:
                 _key, entry = _find(WSGIRequest(dict(environ)))  # a copy: WSGIRequest writes to it
             except Exception:  # noqa: BLE001 - a request Django will refuse (a disallowed host): let it answer
