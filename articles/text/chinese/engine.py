@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -25,6 +26,7 @@ from .lexicon import OPENCC_DATA, Term, house_terms, opencc_phrases
 
 SEP = "\ue000"  # between words, inside one conversion
 BOUNDARY = "\ue001"  # between independent pieces converted in one call
+_HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 PHRASE_TABLES = ("STPhrases", "STPhrases_GeneratedFromRegionalPhrases", "TWPhrases", "TWVariantsPhrases")
 
 
@@ -113,6 +115,11 @@ class Converter:
         with tempfile.TemporaryDirectory(prefix="newsroom-opencc-") as folder:
             self._to_t, self._to_s = _build_opencc(lexicon, Path(folder))
         self._segmenter = _build_segmenter(lexicon) if segmented else None
+        # jieba cuts at every character that is not Chinese, so a word such as 泰勒·斯威夫特 comes out in pieces:
+        # such words are put back together before OpenCC sees them.
+        joined = {word for term in lexicon for word in (term.simplified, term.traditional)
+                  if not _HAN_RE.fullmatch(word)}
+        self._rejoin = [(word, re.compile(f"{SEP}?".join(map(re.escape, word)))) for word in sorted(joined)]
 
     def hant_many(self, pieces: list[str]) -> list[str]:
         """Each piece to Taiwan Traditional, in one OpenCC call."""
@@ -126,7 +133,11 @@ class Converter:
     def _segmented(self, text: str) -> str:
         if SEP in text:  # a text that carries our separator itself: convert word by word instead (slow, exact)
             return "".join(self._to_t.convert(word) for word in self._segmenter.cut(text, False))
-        return self._to_t.convert(SEP.join(self._segmenter.cut(text, False))).replace(SEP, "")
+        words = SEP.join(self._segmenter.cut(text, False))
+        for word, pattern in self._rejoin:
+            if word in text:
+                words = pattern.sub(word, words)
+        return self._to_t.convert(words).replace(SEP, "")
 
 
 def _batched(convert: Callable[[str], str], pieces: list[str]) -> list[str]:
