@@ -26,7 +26,7 @@ from .lexicon import OPENCC_DATA, Term, house_terms, opencc_phrases
 
 SEP = "\ue000"  # between words, inside one conversion
 BOUNDARY = "\ue001"  # between independent pieces converted in one call
-_HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
+_HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134fa-zA-Z0-9+#&._%-]+")
 PHRASE_TABLES = ("STPhrases", "STPhrases_GeneratedFromRegionalPhrases", "TWPhrases", "TWVariantsPhrases")
 
 
@@ -115,8 +115,8 @@ class Converter:
         with tempfile.TemporaryDirectory(prefix="newsroom-opencc-") as folder:
             self._to_t, self._to_s = _build_opencc(lexicon, Path(folder))
         self._segmenter = _build_segmenter(lexicon) if segmented else None
-        # jieba cuts at every character that is not Chinese, so a word such as 泰勒·斯威夫特 comes out in pieces:
-        # such words are put back together before OpenCC sees them.
+        # jieba cuts at every character that is neither Chinese nor one of [A-Za-z0-9+#&._%-], so a word such as
+        # 泰勒·斯威夫特 comes out in pieces: such words (a handful) are put back together before OpenCC sees them.
         joined = {word for term in lexicon for word in (term.simplified, term.traditional)
                   if not _HAN_RE.fullmatch(word)}
         self._rejoin = [(word, re.compile(f"{SEP}?".join(map(re.escape, word)))) for word in sorted(joined)]
@@ -131,13 +131,25 @@ class Converter:
         return _batched(self._to_s.convert, pieces)
 
     def _segmented(self, text: str) -> str:
+        words = self._segmenter.cut(text, False)
+        if SEP in text or any(word in text for word, _ in self._rejoin):
+            return self._joined(text, words)
+        # Each distinct word once: a news text repeats its words, and a word converts the same wherever it stands
+        # (the separator keeps OpenCC from matching across words), so this is the joined conversion, only shorter.
+        distinct = list(dict.fromkeys(words))
+        converted = self._to_t.convert(SEP.join(distinct)).split(SEP)
+        if len(converted) != len(distinct):
+            return self._joined(text, words)
+        return "".join(map(dict(zip(distinct, converted, strict=True)).__getitem__, words))
+
+    def _joined(self, text: str, words: list[str]) -> str:
         if SEP in text:  # a text that carries our separator itself: convert word by word instead (slow, exact)
-            return "".join(self._to_t.convert(word) for word in self._segmenter.cut(text, False))
-        words = SEP.join(self._segmenter.cut(text, False))
+            return "".join(self._to_t.convert(word) for word in words)
+        joined = SEP.join(words)
         for word, pattern in self._rejoin:
             if word in text:
-                words = pattern.sub(word, words)
-        return self._to_t.convert(words).replace(SEP, "")
+                joined = pattern.sub(word, joined)
+        return self._to_t.convert(joined).replace(SEP, "")
 
 
 def _batched(convert: Callable[[str], str], pieces: list[str]) -> list[str]:
@@ -187,13 +199,18 @@ class Converters:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._converters: dict[tuple[Term, ...], Converter] = {}
+        self._last: tuple[tuple[Term, ...] | None, Converter | None] = (None, None)
 
     def get(self) -> Converter:
         glossary = getattr(_snapshot, "terms", None)
+        last_glossary, last_converter = self._last
+        if glossary is not None and glossary is last_glossary and last_converter is not None:
+            return last_converter  # the same snapshot as the previous field: no need to hash 500 terms again
         if glossary is None:
             glossary = _sorted_terms(glossary_provider())
         converter = self._converters.get(glossary)
         if converter is not None:
+            self._last = (glossary, converter)
             return converter
         with self._lock:
             if glossary not in self._converters:
@@ -206,6 +223,7 @@ class Converters:
     def reset(self) -> None:
         with self._lock:
             self._converters.clear()
+            self._last = (None, None)
 
 
 converters = Converters()

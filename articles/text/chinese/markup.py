@@ -36,6 +36,8 @@ def _attribute_value(after: str, before: str, quote: str) -> str:
 
 def split_protected(text: str) -> list[tuple[str, bool]]:
     """``text`` as (piece, convertible) pairs: URLs and e-mail addresses are not convertible."""
+    if "://" not in text and "www." not in text and "@" not in text:
+        return [(text, True)]
     pieces: list[tuple[str, bool]] = []
     pos = 0
     for match in _PROTECTED_RE.finditer(text):
