@@ -43,8 +43,10 @@ from bench.harness import (  # noqa: F401 - bench.soak imports these from here
 
 CONVERSION_CODE = r"""
 import time, csv, opencc
+from pathlib import Path
 from articles import services
 from articles.text import chinese
+from articles.text.chinese import engine
 from articles.models import GlossaryTerm
 rows = list(csv.DictReader(open('tests/data/conversion-corpus.tsv', encoding='utf-8'), delimiter='\t'))
 def acceptable(row):
@@ -55,28 +57,53 @@ def acceptable(row):
     return forms
 text = ''.join(r['simplified'] for r in rows) * 400
 megabytes = len(text.encode()) / 1e6
-def rate(convert):
+# An HTML body: paragraphs with links, titled images and a code block, the corpus sentences as text.
+code = '<pre><code>信息 = 1</code></pre>'
+html = ''.join(f'<p>{r["simplified"]}<a href="https://example.com/新闻/{i}" title="{r["simplified"][:10]}">链接</a>'
+               f'<img src="/media/{i}.jpg" alt="{r["simplified"][:12]}"></p>' + (code if i % 5 == 0 else '')
+               for i, r in enumerate(rows)) * 400
+html_megabytes = len(html.encode()) / 1e6
+def rate(convert, payload=text, size=megabytes):
     convert('暖身')
     best = None
     for _ in range(3):
-        started = time.perf_counter(); convert(text); took = time.perf_counter() - started
+        started = time.perf_counter(); convert(payload); took = time.perf_counter() - started
         best = took if best is None else min(best, took)
-    return megabytes / best
+    return size / best
+def glossary(n):
+    GlossaryTerm.objects.all().delete()
+    for i in range(n):
+        term = GlossaryTerm(simplified=f'测试术语{i:03d}号', traditional=f'測試術語{i:03d}號')
+        services.glossary_term_save(term=term)
 plain = opencc.OpenCC('s2twp')
-figures = {'megabytes': round(megabytes, 2), 'plain_s2twp_mb_s': round(rate(plain.convert), 2),
+to_html = lambda body: chinese.convert_html(body, chinese.to_hant)
+figures = {'megabytes': round(megabytes, 2), 'html_megabytes': round(html_megabytes, 2),
+           'plain_s2twp_mb_s': round(rate(plain.convert), 2),
            'ours_no_glossary_mb_s': round(rate(chinese.to_hant), 2)}
-GlossaryTerm.objects.all().delete()
-for i in range(300):
-    services.glossary_term_save(term=GlossaryTerm(simplified=f'测试术语{i:03d}号', traditional=f'測試術語{i:03d}號'))
+glossary(300)
 figures['ours_300_glossary_terms_mb_s'] = round(rate(chinese.to_hant), 2)
+glossary(500)
+with chinese.one_glossary():  # as an article save converts: the glossary read once for all its fields
+    figures['ours_500_glossary_terms_mb_s'] = round(rate(chinese.to_hant), 2)
+    figures['ours_html_500_glossary_terms_mb_s'] = round(rate(to_html, html, html_megabytes), 2)
 GlossaryTerm.objects.all().delete()
 figures['glossary_overhead'] = round(figures['ours_no_glossary_mb_s'] / figures['ours_300_glossary_terms_mb_s'], 2)
+# The converter before issue 16 (its house list, OpenCC's longest match) and ours without the segmenter.
+before = engine.Converter([chinese.parse_house_line(line) for line in
+                           Path('bench/data/house-before-issue16.tsv').read_text(encoding='utf-8').splitlines()
+                           if chinese.parse_house_line(line)], segmented=False)
+longest = engine.Converter(chinese.house_terms(), segmented=False)
+converters = {'plain': plain.convert, 'before': lambda t: before.hant_many([t])[0],
+              'longest_match': lambda t: longest.hant_many([t])[0], 'ours': chinese.to_hant}
 def pass_rate(convert):
     return round(sum(convert(r['simplified']) in acceptable(r) for r in rows) / len(rows), 3)
 figures['corpus_pass_rate_plain'] = pass_rate(plain.convert)
+figures['corpus_pass_rate_before'] = pass_rate(converters['before'])
 figures['corpus_pass_rate_ours'] = pass_rate(chinese.to_hant)
 from bench.conversion_eval import evaluate
 figures['eval_plain_s2twp'] = evaluate(plain.convert)
+figures['eval_before_issue16'] = evaluate(converters['before'])
+figures['eval_ours_longest_match'] = evaluate(converters['longest_match'])
 figures['eval_ours_no_glossary'] = evaluate(chinese.to_hant)
 print(json.dumps(figures))
 """
@@ -142,10 +169,13 @@ def conversion_eval_report(c: dict) -> list[str]:
     if "eval_ours_no_glossary" not in c:  # results.json from before the evaluation set
         return []
     lines = ["Evaluation set (tests/data/conversion-eval.tsv; tuned on dev only): pass rate, character error rate"]
-    for label, key in (("plain s2twp", "eval_plain_s2twp"), ("ours", "eval_ours_no_glossary")):
+    for label, key in (("plain s2twp", "eval_plain_s2twp"), ("before #16", "eval_before_issue16"),
+                       ("longest-match", "eval_ours_longest_match"), ("ours", "eval_ours_no_glossary")):
+        if key not in c:
+            continue
         halves = "   ".join(f"{split} {f['pass_rate']:6.1%}  CER {f['cer']:5.2%} ({f['rows']} rows)"
                            for split, f in c[key].items())
-        lines.append(f"  {label:12} {halves}")
+        lines.append(f"  {label:13} {halves}")
     return lines
 
 
@@ -165,8 +195,13 @@ def report(results: dict) -> str:
                      f"plain s2twp {c['plain_s2twp_mb_s']} MB/s, ours {c['ours_no_glossary_mb_s']} MB/s, "
                      "with 300 glossary terms "
                      f"{c['ours_300_glossary_terms_mb_s']} MB/s (overhead {c['glossary_overhead']}x)")
+        if "ours_500_glossary_terms_mb_s" in c:
+            lines.append(f"  with 500 glossary terms: plain text {c['ours_500_glossary_terms_mb_s']} MB/s (target 5), "
+                         f"HTML bodies ({c['html_megabytes']} MB) {c['ours_html_500_glossary_terms_mb_s']} MB/s "
+                         "(target 1.5)")
         lines.append(f"Corpus pass rate: plain s2twp {c['corpus_pass_rate_plain']:.0%}, "
-                     f"ours {c['corpus_pass_rate_ours']:.0%}")
+                     + (f"before #16 {c['corpus_pass_rate_before']:.0%}, " if "corpus_pass_rate_before" in c else "")
+                     + f"ours {c['corpus_pass_rate_ours']:.0%}")
         lines += conversion_eval_report(c)
     if "shares" in results:
         lines.append("")

@@ -121,7 +121,7 @@ def test_html_markup_urls_and_code_are_byte_identical():
     )
     out = chinese.convert_html(html, chinese.to_hant)
     assert out == (
-        '<p class="x">資訊<a href="https://example.com/信息?q=软件" title="软件 > 信息">網路</a></p>'
+        '<p class="x">資訊<a href="https://example.com/信息?q=软件" title="軟體 > 資訊">網路</a></p>'
         "<pre><code>信息 = 软件()</code></pre><p>伺服器<code>服务器</code></p>"
     )
 
