@@ -40,16 +40,6 @@ def default_language():
 
 
 @pytest.fixture(autouse=True)
-def fresh_glossary_converters():
-    """Each test's database starts with its own glossary; drop converters built from another test's."""
-    from articles.text import chinese
-
-    chinese._converters.reset()
-    yield
-    chinese._converters.reset()
-
-
-@pytest.fixture(autouse=True)
 def empty_cache():
     """Rate limits and cached pages from one test must not leak into the next, nor this process's page-cache state
     (a read back-off after a test that stalled the cache, the dependency hints, the local copies)."""
