@@ -56,10 +56,14 @@ def _articles(apps):
     from articles.text import chinese
 
     Article = apps.get_model("articles", "Article")
-    for batch in _batches(Article.objects.only("pk", "slug", "language", "author", "author_hant", "author_hans")):
+    fields = ("pk", "slug", "language", "title", "title_hant", "author", "author_hant", "author_hans")
+    for batch in _batches(Article.objects.only(*fields)):
         for article in batch:
             article.author_hant, article.author_hans = chinese.both_variants(article.author, article.language)
-            slug = _slug(article.slug, 200)
+            if article.title_hant and article.slug == slugify(article.title, allow_unicode=True)[:200].strip("-"):
+                slug = _slug(article.title_hant, 200)  # made from the title: made again from its Traditional text
+            else:
+                slug = _slug(article.slug, 200)  # an editor's: its characters converted, its words kept
             if slug and slug not in RESERVED_SLUGS:
                 article.slug = slug
         Article.objects.bulk_update(batch, ["slug", "author_hant", "author_hans"])

@@ -18,8 +18,19 @@ def _distance(before: str, after: str) -> int:
 
 def written_in(text: str, hant: str, hans: str) -> str:
     """The script ``text`` was typed in, judged by which conversion rewrites more of it (``hant`` and ``hans`` are
-    its conversions); text that neither rewrites (Latin, digits, shared characters) counts as Traditional."""
-    return chinese.HANS if _distance(text, hant) > _distance(text, hans) else chinese.HANT
+    its conversions). Text with no character of Simplified form (only Latin, digits, or characters both scripts
+    share, like 八比特 or 公司) counts as Traditional and is kept as typed: only its words could change, and a
+    name's words are its own (八比特 is not 八位元)."""
+    if _distance(text, hant) > _distance(text, hans) and _has_simplified_character(text):
+        return chinese.HANS
+    return chinese.HANT
+
+
+def _has_simplified_character(text: str) -> bool:
+    """Whether a character of ``text`` changes when converted on its own (one conversion of all of them, one per
+    line, so no phrase spans two)."""
+    characters = "\n".join(dict.fromkeys(char for char in text if not char.isspace()))
+    return chinese.to_hant(characters) != characters
 
 
 def both_ways(text: str) -> tuple[str, str]:
