@@ -6,8 +6,9 @@ import contextvars
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import get_language
 
@@ -18,6 +19,8 @@ from articles.models import Article, Source, Tag
 
 # The request being answered, for absolute image URLs inside item bodies (feed objects are shared).
 _request: contextvars.ContextVar = contextvars.ContextVar("feed_request")
+# The tag or source a per-tag or per-source feed was asked for, found once by its slug.
+_about: contextvars.ContextVar = contextvars.ContextVar("feed_about")
 
 
 class CachedFeedMixin:
@@ -78,7 +81,7 @@ class LatestArticlesFeed(CachedFeedMixin, Feed):
         return item.updated_at
 
     def item_author_name(self, item: Article) -> str:
-        return item.author or None
+        return item.localized("author", get_language()) or None
 
     def item_categories(self, item: Article):
         language = get_language()
@@ -112,9 +115,23 @@ class _AboutFeed(LatestArticlesFeed):
     """The latest articles with one tag or from one source (``model``), found by slug."""
 
     model: type[Tag] | type[Source]
+    url_name: str
+
+    def __call__(self, request, *args, **kwargs):
+        # An old slug (or one typed in Simplified) answers 301 to the feed's address, as its page does.
+        found, moved = self.model.for_slug(kwargs.get("slug", ""))
+        if found is None:
+            raise Http404("沒有這個標籤或來源。")
+        if moved:
+            return HttpResponsePermanentRedirect(reverse(self.url_name, kwargs={"slug": found.slug}))
+        token = _about.set(found)
+        try:
+            return super().__call__(request, *args, **kwargs)
+        finally:
+            _about.reset(token)
 
     def get_object(self, request, slug: str) -> Tag | Source:
-        return get_object_or_404(self.model, slug=slug)
+        return _about.get()
 
     def title(self, obj: Tag | Source) -> str:
         return f"{settings.SITE_NAME}：{obj.localized_name(get_language())}"
@@ -122,6 +139,7 @@ class _AboutFeed(LatestArticlesFeed):
 
 class TagFeed(_AboutFeed):
     model = Tag
+    url_name = "articles:tag_feed"
 
     def items(self, obj: Tag):
         return list(selectors.article_list_for_tag(tag=obj)[: settings.FEED_ITEMS])
@@ -129,11 +147,13 @@ class TagFeed(_AboutFeed):
 
 class TagAtomFeed(TagFeed):
     feed_type = Atom1Feed
+    url_name = "articles:tag_feed_atom"
     subtitle = LatestArticlesFeed.description
 
 
 class SourceFeed(_AboutFeed):
     model = Source
+    url_name = "articles:source_feed"
 
     def items(self, obj: Source):
         return list(selectors.article_list_for_source(source=obj)[: settings.FEED_ITEMS])
@@ -141,4 +161,5 @@ class SourceFeed(_AboutFeed):
 
 class SourceAtomFeed(SourceFeed):
     feed_type = Atom1Feed
+    url_name = "articles:source_feed_atom"
     subtitle = LatestArticlesFeed.description

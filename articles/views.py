@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
@@ -70,10 +70,10 @@ def article_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    tag = Tag.objects.filter(slug=slug).first()
+    tag, moved = Tag.for_slug(slug)
     if tag is None:
-        # One tag per concept: a Simplified slug (比特币) finds the tag stored as 比特幣.
-        tag = get_object_or_404(Tag, slug=chinese.to_hant(slug))
+        raise Http404("沒有這個標籤。")
+    if moved:  # an old slug, or one typed in Simplified (比特币 finds the tag stored as 比特幣)
         return redirect(tag, permanent=True)
     page = _cards(request, selectors.article_list_for_tag(tag=tag))
     response = render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
@@ -82,7 +82,11 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    source = get_object_or_404(Source, slug=slug)
+    source, moved = Source.for_slug(slug)
+    if source is None:
+        raise Http404("沒有這個來源。")
+    if moved:  # an old slug (a Simplified one from before slugs were Traditional, or one an editor changed)
+        return redirect(source, permanent=True)
     page = _cards(request, selectors.article_list_for_source(source=source))
     response = render(request, "articles/source_detail.html", {"source": source, "page": page})
     return cacheable(_public(response), ["list:all"])

@@ -8,11 +8,12 @@ from articles.models.images import Image, Rendition, image_upload_to, rendition_
 from articles.models.jobs import BackgroundJob, JobKey
 from articles.models.pages import ArticlePage, RelatedArticle
 from articles.models.shares import ShareCount
-from articles.models.sources import Source
-from articles.models.tags import CanonicalTagManager, Tag, TaggedArticle
+from articles.models.sources import FormerSourceSlug, Source
+from articles.models.tags import CanonicalTagManager, FormerTagSlug, Tag, TaggedArticle
 
 __all__ = [
     "RESERVED_SLUGS", "SCRIPTS", "Article", "ArticlePage", "ArticleQuerySet", "AuditEntry", "BackgroundJob",
-    "CanonicalTagManager", "GlossaryTerm", "Image", "ImportRun", "JobKey", "Rendition", "RelatedArticle", "Revision",
+    "CanonicalTagManager", "FormerSourceSlug", "FormerTagSlug", "GlossaryTerm", "Image", "ImportRun", "JobKey",
+    "Rendition", "RelatedArticle", "Revision",
     "ShareCount", "Source", "Tag", "TaggedArticle", "image_upload_to", "reprint_valid", "rendition_upload_to",
 ]

@@ -9,10 +9,10 @@ from django.db import models
 from django.db.models import Case, F, Q, When
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from taggit.managers import TaggableManager
 
 from articles.models.images import Image
+from articles.models.slugs import StoredSlugMixin, traditional_slug
 from articles.models.sources import Source
 from articles.models.tags import CanonicalTagManager, TaggedArticle
 from articles.text import chinese, sanitize
@@ -60,7 +60,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("source", "featured_image").order_by("-listed_at", "-id")
 
 
-class Article(models.Model):
+class Article(StoredSlugMixin, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"
         REVIEW = "review", "待審"
@@ -70,7 +70,7 @@ class Article(models.Model):
 
     title = models.CharField("標題", max_length=300)
     slug = models.SlugField("網址代稱", max_length=200, allow_unicode=True, blank=True,
-                            help_text="出現在文章網址中；留空會依標題自動產生。")
+                            help_text="出現在文章網址中，一律使用繁體；留空會依標題自動產生，簡體會轉為繁體。")
     summary = models.TextField("摘要", blank=True, help_text="列表與分享預覽使用的一兩句話。")
     body = models.TextField("內文", help_text="HTML；儲存時會清除不安全的標籤與屬性。")
     language = models.CharField("撰寫字體", max_length=10, choices=SCRIPTS, default="zh-hant",
@@ -126,6 +126,8 @@ class Article(models.Model):
     body_hans = models.TextField(blank=True, editable=False)
     copyright_hant = models.TextField(blank=True, editable=False)
     copyright_hans = models.TextField(blank=True, editable=False)
+    author_hant = models.CharField(max_length=200, blank=True, editable=False)
+    author_hans = models.CharField(max_length=200, blank=True, editable=False)
 
     created_at = models.DateTimeField("建立時間", auto_now_add=True)
     updated_at = models.DateTimeField("更新時間", auto_now=True)
@@ -136,6 +138,10 @@ class Article(models.Model):
 
     objects = ArticleQuerySet.as_manager()
     ATOMIC_COUNTERS = frozenset({"share_total", "page_version"})
+    # What derive_variants writes: every reader-visible text of the article in both scripts.
+    VARIANT_FIELDS = ("title_hant", "title_hans", "summary_hant", "summary_hans", "body_hant", "body_hans",
+                      "copyright_hant", "copyright_hans", "author_hant", "author_hans")
+    LOCALIZED_FIELDS = frozenset({"title", "summary", "body", "copyright", "author"})
 
     class Meta:
         verbose_name = "文章"
@@ -164,24 +170,24 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.body = sanitize.clean_html(self.body)
-        if not self.slug:
-            self.slug = slugify(self.title, allow_unicode=True)[:200].strip("-") or "article"
-        if self.slug in RESERVED_SLUGS:  # /articles/<id>/share/ is the share endpoint
-            self.slug = f"{self.slug}-{self.language}"
         with chinese.one_glossary():
             self.derive_variants()
+            if not self.slug or self.slug_edited():
+                # One slug for both sites, in the root site's script (articles.models.slugs); a slug kept from an
+                # earlier save is never converted again, so the URL does not move with the converter.
+                self.slug = traditional_slug(self.slug or self.title_hant, fallback="article")
+        if self.slug in RESERVED_SLUGS:  # /articles/<id>/share/ is the share endpoint
+            self.slug = f"{self.slug}-{self.language}"
         if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:
             # Counters are written only by atomic F() updates (share clicks; page_version, raised by every write
             # that changes what the page shows): a save from a copy read earlier must not put an old value back.
             kwargs["update_fields"] = [field.name for field in self._meta.concrete_fields
                                        if not field.primary_key and field.name not in self.ATOMIC_COUNTERS]
         elif "update_fields" in kwargs and kwargs["update_fields"] is not None:
-            kwargs["update_fields"] = set(kwargs["update_fields"]) | {
-                "body", "slug", "title_hant", "title_hans", "summary_hant", "summary_hans",
-                "body_hant", "body_hans", "copyright_hant", "copyright_hans",
-            }
+            kwargs["update_fields"] = set(kwargs["update_fields"]) | {"body", "slug", *self.VARIANT_FIELDS}
         adding = self._state.adding
         super().save(*args, **kwargs)
+        self.mark_slug_stored()
         if not adding:  # an insert returns the computed listed_at; an update leaves the old one: read it again
             self.__dict__.pop("listed_at", None)
 
@@ -189,9 +195,10 @@ class Article(models.Model):
         return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug})
 
     def derive_variants(self) -> None:
-        """Store the Traditional and Simplified text of title, summary, body and the article's own notice (the
-        source's default is the source's, read when shown)."""
+        """Store the Traditional and Simplified text of title, summary, body, byline and the article's own notice
+        (the source's default is the source's, read when shown)."""
         self.title_hant, self.title_hans = chinese.both_variants(self.title, self.language)
+        self.author_hant, self.author_hans = chinese.both_variants(self.author, self.language)
         self.summary_hant, self.summary_hans = chinese.both_variants(self.summary, self.language)
         self.body_hant, self.body_hans = chinese.both_variants(self.body, self.language, html=True)
         self.copyright_hant = chinese.to_hant(self.copyright_notice)
@@ -225,6 +232,7 @@ class Article(models.Model):
         return self.source.copyright_notice if self.source_id else ""
 
     def localized(self, field: str, language: str) -> str:
+        """``field`` (one of ``LOCALIZED_FIELDS``) as stored for readers of ``language``."""
         suffix = "hans" if language == "zh-hans" else "hant"
         if field == "copyright":
             if self.copyright_notice:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from articles.models.sources import Source
-from articles.text import chinese
+from articles.text import chinese, variants
 
 
 def image_upload_to(instance: Image, filename: str) -> str:
@@ -39,6 +39,8 @@ class Image(models.Model):
     credit_hant = models.CharField(max_length=200, blank=True, editable=False)
     caption_hans = models.CharField(max_length=500, blank=True, editable=False)
     caption_hant = models.CharField(max_length=500, blank=True, editable=False)
+    alt_hans = models.CharField(max_length=300, blank=True, editable=False)
+    alt_hant = models.CharField(max_length=300, blank=True, editable=False)
     created_at = models.DateTimeField("上傳時間", auto_now_add=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上傳者", null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+", editable=False)
@@ -51,16 +53,32 @@ class Image(models.Model):
     def __str__(self) -> str:
         return self.alt_text or f"圖片 {self.pk}"
 
+    # Every text a reader is shown about the picture, in both scripts, derived when it is saved, never on a
+    # reader's request.
+    VARIANT_FIELDS = ("credit_hant", "credit_hans", "caption_hant", "caption_hans", "alt_hant", "alt_hans")
+
     def save(self, *args, **kwargs) -> None:
-        self.credit_hant, self.credit_hans = chinese.to_hant(self.credit), chinese.to_hans(self.credit)
-        self.caption_hant, self.caption_hans = chinese.to_hant(self.caption), chinese.to_hans(self.caption)
+        with chinese.one_glossary():
+            self.derive_variants()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = set(kwargs["update_fields"]) | set(self.VARIANT_FIELDS)
         super().save(*args, **kwargs)
+
+    def derive_variants(self) -> None:
+        """Store the Traditional and Simplified text of the credit, caption and alt text (each kept as typed in
+        the script it was typed in: ``variants.both_ways``)."""
+        self.credit_hant, self.credit_hans = variants.both_ways(self.credit)
+        self.caption_hant, self.caption_hans = variants.both_ways(self.caption)
+        self.alt_hant, self.alt_hans = variants.both_ways(self.alt_text)
 
     def localized_credit(self, language: str) -> str:
         return (self.credit_hans if language == "zh-hans" else self.credit_hant) or self.credit
 
     def localized_caption(self, language: str) -> str:
         return (self.caption_hans if language == "zh-hans" else self.caption_hant) or self.caption
+
+    def localized_alt(self, language: str) -> str:
+        return (self.alt_hans if language == "zh-hans" else self.alt_hant) or self.alt_text
 
 def rendition_upload_to(instance: Rendition, filename: str) -> str:
     digest = instance.image.content_hash

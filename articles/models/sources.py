@@ -8,12 +8,12 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 
-from articles.text import chinese
+from articles.models.slugs import StoredSlugMixin, free_slug, traditional_slug
+from articles.text import chinese, variants
 
 
-class Source(models.Model):
+class Source(StoredSlugMixin, models.Model):
     """An outlet we compile from, or ourselves."""
 
     class Kind(models.TextChoices):
@@ -30,7 +30,8 @@ class Source(models.Model):
 
     name = models.CharField("名稱", max_length=200, unique=True)
     slug = models.SlugField("網址代稱", max_length=200, unique=True, allow_unicode=True, blank=True,
-                            help_text="出現在來源頁網址中；留空會依名稱自動產生。")
+                            help_text="出現在來源頁網址中，一律使用繁體；留空會依名稱自動產生。"
+                                      "改了之後，舊網址會永久轉址到新網址。")
     kind = models.CharField("類型", max_length=20, choices=Kind.choices, default=Kind.PUBLISHER)
     homepage = models.URLField("首頁", blank=True)
     feed_url = models.URLField("RSS/Atom 網址", blank=True)
@@ -65,22 +66,45 @@ class Source(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        if not self.slug:
-            self.slug = slugify(self.name, allow_unicode=True)[:200] or "source"
-        self.name_hant = chinese.to_hant(self.name)
-        self.name_hans = chinese.to_hans(self.name)
-        self.copyright_hant = chinese.to_hant(self.copyright_notice)
-        self.copyright_hans = chinese.to_hans(self.copyright_notice)
+        former = self.stored_slug
+        with chinese.one_glossary():
+            if not self.slug or self.slug_edited():
+                # One slug for both sites, in the root site's script (articles.models.slugs).
+                wanted = traditional_slug(self.slug or self.name, fallback="source")
+                if wanted != self.slug:  # made or converted here: the editor's form could not check it was free
+                    wanted = free_slug(Source, wanted, pk=self.pk, max_length=200)
+                self.slug = wanted
+            # The outlet's name and notice as typed, in the script they were typed in (台灣日報 stays 台灣日報).
+            self.name_hant, self.name_hans = variants.both_ways(self.name)
+            self.copyright_hant, self.copyright_hans = variants.both_ways(self.copyright_notice)
         if "update_fields" in kwargs and kwargs["update_fields"] is not None:
             kwargs["update_fields"] = set(kwargs["update_fields"]) | {
                 "slug", "name_hant", "name_hans", "copyright_hant", "copyright_hans"}
         super().save(*args, **kwargs)
+        if former and former != self.slug:
+            FormerSourceSlug.remember(source=self, slug=former)
+        self.mark_slug_stored()
 
     def get_absolute_url(self) -> str:
         return reverse("articles:source", kwargs={"slug": self.slug})
 
     def localized_name(self, language: str) -> str:
         return (self.name_hans if language == "zh-hans" else self.name_hant) or self.name
+
+    @classmethod
+    def for_slug(cls, slug: str) -> tuple[Source | None, bool]:
+        """The source a path's slug names, and whether that slug is an old one (to answer 301): its slug, a slug
+        it had before (``FormerSourceSlug``), or the same slug typed in Simplified."""
+        source = cls.objects.filter(slug=slug).first()
+        if source is not None:
+            return source, False
+        former = FormerSourceSlug.objects.select_related("source").filter(slug=slug).first()
+        if former is not None:
+            return former.source, True
+        converted = traditional_slug(slug)
+        if converted and converted != slug:
+            return cls.objects.filter(slug=converted).first(), True
+        return None, False
 
     def localized_copyright(self, language: str) -> str:
         return (self.copyright_hans if language == "zh-hans" else self.copyright_hant) or self.copyright_notice
@@ -112,3 +136,24 @@ class Source(models.Model):
                & (Q(**{f"{prefix}__permission_expires__isnull": True})
                   | Q(**{f"{prefix}__permission_expires__gte": on})))
         )
+
+
+class FormerSourceSlug(models.Model):
+    """A slug a source had before, kept so its old addresses answer 301 to the new one."""
+
+    source = models.ForeignKey(Source, verbose_name="來源", on_delete=models.CASCADE, related_name="former_slugs")
+    slug = models.SlugField("舊網址代稱", max_length=200, unique=True, allow_unicode=True)
+    created_at = models.DateTimeField("改名時間", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "來源舊網址"
+        verbose_name_plural = "來源舊網址"
+
+    def __str__(self) -> str:
+        return f"{self.slug} → {self.source_id}"
+
+    @classmethod
+    def remember(cls, *, source: Source, slug: str) -> None:
+        """Keep ``slug`` pointing at ``source`` (the latest owner of an old slug wins); a live slug is no old one."""
+        cls.objects.update_or_create(slug=slug, defaults={"source": source})
+        cls.objects.filter(slug=source.slug).delete()

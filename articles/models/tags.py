@@ -7,10 +7,11 @@ from django.urls import reverse
 from taggit.managers import _TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
+from articles.models.slugs import StoredSlugMixin, free_slug, traditional_slug
 from articles.text import chinese
 
 
-class Tag(TagBase):
+class Tag(StoredSlugMixin, TagBase):
     """One tag per concept whatever the script: the name is kept in Traditional form."""
 
     name_hans = models.CharField("簡體名稱", max_length=100, blank=True, editable=False)
@@ -20,15 +21,62 @@ class Tag(TagBase):
         verbose_name_plural = "標籤"
 
     def save(self, *args, **kwargs) -> None:
-        self.name = chinese.to_hant(self.name)
-        self.name_hans = chinese.to_hans(self.name)
+        former = self.stored_slug
+        with chinese.one_glossary():
+            self.name = chinese.to_hant(self.name)
+            self.name_hans = chinese.to_hans(self.name)
+            # Without a slug, taggit makes one from the (Traditional) name; one typed in the admin is converted.
+            if self.slug and self.slug_edited():
+                wanted = traditional_slug(self.slug, max_length=100, fallback=self.slug)
+                if wanted != self.slug:
+                    wanted = free_slug(Tag, wanted, pk=self.pk, max_length=100)
+                self.slug = wanted
         super().save(*args, **kwargs)
+        if former and former != self.slug:
+            FormerTagSlug.remember(tag=self, slug=former)
+        self.mark_slug_stored()
 
     def get_absolute_url(self) -> str:
         return reverse("articles:tag", kwargs={"slug": self.slug})
 
     def localized_name(self, language: str) -> str:
         return (self.name_hans if language == "zh-hans" else self.name) or self.name
+
+    @classmethod
+    def for_slug(cls, slug: str) -> tuple[Tag | None, bool]:
+        """The tag a path's slug names, and whether that slug is an old one (to answer 301): its slug, a slug it
+        had before (``FormerTagSlug``), or the same slug typed in Simplified (比特币 finds 比特幣)."""
+        tag = cls.objects.filter(slug=slug).first()
+        if tag is not None:
+            return tag, False
+        former = FormerTagSlug.objects.select_related("tag").filter(slug=slug).first()
+        if former is not None:
+            return former.tag, True
+        converted = traditional_slug(slug, max_length=100)
+        if converted and converted != slug:
+            return cls.objects.filter(slug=converted).first(), True
+        return None, False
+
+
+class FormerTagSlug(models.Model):
+    """A slug a tag had before, kept so its old addresses answer 301 to the new one."""
+
+    tag = models.ForeignKey(Tag, verbose_name="標籤", on_delete=models.CASCADE, related_name="former_slugs")
+    slug = models.SlugField("舊網址代稱", max_length=100, unique=True, allow_unicode=True)
+    created_at = models.DateTimeField("改名時間", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "標籤舊網址"
+        verbose_name_plural = "標籤舊網址"
+
+    def __str__(self) -> str:
+        return f"{self.slug} → {self.tag_id}"
+
+    @classmethod
+    def remember(cls, *, tag: Tag, slug: str) -> None:
+        """Keep ``slug`` pointing at ``tag`` (the latest owner of an old slug wins); a live slug is no old one."""
+        cls.objects.update_or_create(slug=slug, defaults={"tag": tag})
+        cls.objects.filter(slug=tag.slug).delete()
 
 
 class CanonicalTagManager(_TaggableManager):

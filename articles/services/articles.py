@@ -290,8 +290,7 @@ def articles_publish_scheduled(*, now: datetime.datetime | None = None) -> list[
 
 
 
-VARIANT_FIELDS = ["title_hant", "title_hans", "summary_hant", "summary_hans", "body_hant", "body_hans",
-                  "copyright_hant", "copyright_hans"]
+VARIANT_FIELDS = list(Article.VARIANT_FIELDS)
 
 
 def articles_convert(

@@ -32,7 +32,7 @@ def loc(context, obj, field: str) -> str:
     if obj is None:
         return ""
     language = _language(context)
-    if hasattr(obj, "localized") and field in {"title", "summary", "body", "copyright"}:
+    if field in getattr(obj, "LOCALIZED_FIELDS", ()):
         return obj.localized(field, language)
     method = getattr(obj, f"localized_{field}", None)
     if method is not None:
@@ -231,7 +231,7 @@ def article_json_ld(context, article) -> str:
     if article.publish_at:
         data["datePublished"] = article.publish_at.isoformat()
     if article.author:
-        data["author"] = {"@type": "Person", "name": article.author}
+        data["author"] = {"@type": "Person", "name": article.localized("author", language)}
     if article.featured_image_id:
         image = article.featured_image
         data["image"] = {"@type": "ImageObject", "url": absolute(image.file.url), "width": image.width,
@@ -252,9 +252,15 @@ def article_json_ld(context, article) -> str:
 
 
 @register.filter
-def loc_for(image, language: str) -> str:
+def credit_for(image, language: str) -> str:
     """An image's credit in ``language`` (for templates rendered outside a request, like feeds)."""
     return image.localized_credit(language)
+
+
+@register.filter
+def alt_for(image, language: str) -> str:
+    """An image's alt text in ``language`` (for templates rendered outside a request, like feeds)."""
+    return image.localized_alt(language)
 
 
 @register.filter
