@@ -163,13 +163,7 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs) -> None:
-        self.body = sanitize.clean_html(self.body)
-        if not self.slug:
-            self.slug = slugify(self.title, allow_unicode=True)[:200].strip("-") or "article"
-        if self.slug in RESERVED_SLUGS:  # /articles/<id>/share/ is the share endpoint
-            self.slug = f"{self.slug}-{self.language}"
-        with chinese.one_glossary():
-            self.derive_variants()
+        self.prepare_to_save()
         if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:
             # Counters are written only by atomic F() updates (share clicks; page_version, raised by every write
             # that changes what the page shows): a save from a copy read earlier must not put an old value back.
@@ -187,6 +181,17 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    def prepare_to_save(self) -> None:
+        """What every save does before writing: sanitise the body, give a slug, derive both variants. (``save`` calls
+        it; a ``bulk_create``, which never calls ``save``, must call it for each article first.)"""
+        self.body = sanitize.clean_html(self.body)
+        if not self.slug:
+            self.slug = slugify(self.title, allow_unicode=True)[:200].strip("-") or "article"
+        if self.slug in RESERVED_SLUGS:  # /articles/<id>/share/ is the share endpoint
+            self.slug = f"{self.slug}-{self.language}"
+        with chinese.one_glossary():
+            self.derive_variants()
 
     def derive_variants(self) -> None:
         """Store the Traditional and Simplified text of title, summary, body and the article's own notice (the
