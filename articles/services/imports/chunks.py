@@ -56,7 +56,8 @@ CHUNK_RECORDS = 100
 CHUNK_SECONDS = 0.2
 CHUNK_PICTURES = 8
 # New articles created together (one ``articles_create``): enough to make its inserts cheap, few enough that the
-# clock between two such groups keeps the chunk's transaction short whatever the length of the articles.
+# clock between two such groups keeps the chunk's transaction short whatever the length of the articles. With
+# --publish each is created and published on its own: publishing one costs as much as creating dozens.
 CREATE_TOGETHER = 25
 
 
@@ -160,6 +161,7 @@ def _transaction(todo: list[_Entry], lookups: Lookups, *, publish: bool, user: U
     started = time.monotonic()
     new: list[New] = []
     creating: list[_Entry] = []
+    together = 1 if publish else CREATE_TOGETHER
     done = 0
     with events.atomic():
         while done < len(todo) and (done == 0 or time.monotonic() - started < CHUNK_SECONDS):
@@ -168,7 +170,7 @@ def _transaction(todo: list[_Entry], lookups: Lookups, *, publish: bool, user: U
             entry.result = _write(entry, lookups, new, publish=publish, user=user)
             if len(new) > waiting:
                 creating.append(entry)
-            if len(new) >= CREATE_TOGETHER:  # the clock above then counts the work of creating them too
+            if len(new) >= together:  # the clock above then counts the work of creating them too
                 _create(new, creating, publish=publish, user=user)
             done += 1
         _create(new, creating, publish=publish, user=user)
