@@ -275,7 +275,6 @@ def _propose(article: Article, record: importers.Record, *, source: Source, orig
 class New:
     """A new article checked and waiting to be created with the others of its chunk (``create_new``)."""
 
-    record: importers.Record
     article: Article
     tags: list[Tag]
 
@@ -300,7 +299,7 @@ def apply(*, record: importers.Record, bound: Source | None, picture: images.Pre
         tags = lookups.tags(record.tags)  # outside the savepoint below: what it creates is journaled per record
         if new is not None:
             article_check_new(article=article, user=user)
-            new.append(New(record, article, tags))
+            new.append(New(article, tags))
             return RecordResult(Outcome.CREATED)
         try:
             with transaction.atomic():

@@ -14,8 +14,9 @@ transaction (``import_items``).
 * Inside it, a new article is checked in its record's savepoint and created with others of the chunk
   (``articles_create``, ``CREATE_TOGETHER`` at a time): its tags and first revision in the same few inserts.
 * No two records of a chunk have the same key: a repeated record goes to the next chunk, which sees the first.
-* Should a chunk fail as a whole (the database locked past its timeout, a commit refused), its records are imported
-  again one transaction each (``article_import``), so a chunk's failure never costs a record that could land.
+* Should a chunk fail as a whole (the database locked past its timeout, a commit refused, or another import having
+  created one of its new articles meanwhile, which the unique index refuses), it rolls back and its records are
+  imported again one transaction each (``article_import``), so a chunk's failure never costs a record that could land.
 * A dry run imports each record on its own and rolls it back, as it always did.
 """
 
