@@ -11,11 +11,16 @@ in ``AppConfig.ready``, so the dependency points from the subscribers to here, n
 * ``committed`` — sent once per transaction after it commits, with everything the transaction recorded merged into
   one ``Changed``: dropping cached pages, queueing renders and related-list refreshes subscribe here. A write that
   rolls back sends nothing.
+
+A transaction of many independent writes (an import's chunk of records) is opened with ``atomic()`` and wraps each
+write in ``part()``, a savepoint: ``in_transaction`` is then sent once for all of them as the block ends (still inside
+the transaction), ``committed`` once after it commits, and a part that rolls back takes what it recorded out of both.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
 
 from django.db import transaction
@@ -52,10 +57,12 @@ class _Batch:
         self.change = Changed()
         self.sent = False
         self.savepoints = savepoints  # open when it was started: it belongs to the block they delimit
+        self.deferred: Changed | None = None  # inside atomic(): recorded, not yet sent to in_transaction
 
     def send(self) -> None:
         self.sent = True
-        committed.send(sender=Changed, change=self.change)
+        if self.change:  # an atomic() block may have recorded nothing
+            committed.send(sender=Changed, change=self.change)
 
 
 def _open_batch(using: str | None) -> _Batch | None:
@@ -75,17 +82,69 @@ def _open_batch(using: str | None) -> _Batch | None:
     return batch
 
 
+def _send_in_transaction(change: Changed) -> Changed:
+    """Send ``in_transaction``; return ``change`` with what its receivers found to follow from it (``pages``)."""
+    for _receiver, found in in_transaction.send(sender=Changed, change=change):
+        if isinstance(found, Changed):
+            change = change | found
+    return change
+
+
 def record(*, articles: Iterable[int] = (), tags: Iterable[int] = (), sources: Iterable[int] = (),
            images: Iterable[int] = (), related: Iterable[int] = (), using: str | None = None) -> None:
     """Say what this write changed; call it inside the write's transaction."""
     change = Changed(frozenset(articles), frozenset(tags), frozenset(sources), frozenset(images), frozenset(related))
     if not change:
         return
-    for _receiver, found in in_transaction.send(sender=Changed, change=change):
-        if isinstance(found, Changed):
-            change = change | found
     batch = _open_batch(using)
+    if batch is not None and batch.deferred is not None:
+        batch.deferred = batch.deferred | change
+    else:
+        change = _send_in_transaction(change)
     if batch is None:
         committed.send(sender=Changed, change=change)
     else:
         batch.change = batch.change | change
+
+
+@contextlib.contextmanager
+def atomic(using: str | None = None) -> Iterator[None]:
+    """``transaction.atomic`` for many independent writes, each in a ``part()``: one ``in_transaction`` for them all,
+    sent as the block ends (inside the transaction, so it commits or rolls back with the writes), and one
+    ``committed`` after the commit.
+
+    Subscribers to ``in_transaction`` read the data to find what a change touches; at the end of the block they read
+    it with every part's writes in place, which finds at least what each write would have found on its own.
+    """
+    with transaction.atomic(using=using):
+        batch = _open_batch(using)
+        if batch.deferred is not None:  # already inside one: it sends for both
+            yield
+            return
+        batch.deferred = Changed()
+        try:
+            yield
+            if batch.deferred:
+                batch.change = batch.change | _send_in_transaction(batch.deferred)
+        finally:
+            batch.deferred = None
+
+
+@contextlib.contextmanager
+def part(using: str | None = None) -> Iterator[None]:
+    """One write of an ``atomic()`` block, in a savepoint: when it rolls back, what it recorded leaves the block's
+    batch with it (nothing of it is sent to ``in_transaction`` or ``committed``).
+
+    Changes recorded in a savepoint nested inside the part that rolled back while the part went on stay in the
+    batch: at worst a page is rendered or a list refreshed once more than needed, never once too few.
+    """
+    batch = _open_batch(using)
+    if batch is None or batch.deferred is None:
+        raise transaction.TransactionManagementError("events.part() is for use inside events.atomic().")
+    before = (batch.change, batch.deferred)
+    try:
+        with transaction.atomic(using=using):
+            yield
+    except BaseException:
+        batch.change, batch.deferred = before
+        raise

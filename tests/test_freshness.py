@@ -49,6 +49,41 @@ def test_events_are_sent_once_per_transaction_after_commit_and_never_on_rollback
         events.committed.disconnect(dispatch_uid="test-receiver")
 
 
+def test_a_transaction_of_many_parts_is_one_batch_without_the_parts_that_rolled_back(
+        django_capture_on_commit_callbacks):
+    """events.atomic() / events.part(), as an import's chunk uses them: one in_transaction at the end of the block,
+    one committed after the commit, and nothing of a part that rolled back."""
+    received, outdated = [], []
+
+    def on_commit(sender, change, **kwargs):
+        received.append(change)
+
+    def inside(sender, change, **kwargs):
+        outdated.append(change)
+
+    events.committed.connect(on_commit, dispatch_uid="test-parts-committed")
+    events.in_transaction.connect(inside, dispatch_uid="test-parts-inside")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            with events.atomic():
+                with events.part():
+                    events.record(articles=[1])
+                with pytest.raises(RuntimeError), events.part():
+                    events.record(articles=[2], tags=[7])
+                    raise RuntimeError
+                with events.part():
+                    events.record(articles=[3])
+                assert outdated == []  # not per part: once, as the block ends
+            assert outdated == [events.Changed(articles=frozenset({1, 3}))]
+            assert received == []  # not before the commit
+        assert received == [events.Changed(articles=frozenset({1, 3}))]
+        with pytest.raises(transaction.TransactionManagementError), transaction.atomic(), events.part():
+            pass  # a part belongs to an events.atomic() block
+    finally:
+        events.committed.disconnect(dispatch_uid="test-parts-committed")
+        events.in_transaction.disconnect(dispatch_uid="test-parts-inside")
+
+
 @pytest.mark.parametrize("change", ["edit", "tag", "source", "image", "related"])
 def test_a_stored_page_is_dead_the_moment_the_write_commits(published, change, django_capture_on_commit_callbacks):
     """Before any after-commit work runs (no render, no cache drop), the stored page is no longer served."""

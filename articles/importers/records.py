@@ -10,7 +10,7 @@ import datetime
 import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
@@ -137,11 +137,15 @@ class FetchError(Invalid):
     """A URL that may not, or could not, be fetched."""
 
 
+_NOT_CHECKSUMMED = frozenset({"origin", "position", "base_dir", "checksum", "needs_binding"})
+
+
 def _checksum(record: Record) -> str:
-    # Everything upstream said, normalised; where it sat in the file does not count.
-    data = asdict(record)
-    for key in ("origin", "position", "base_dir", "checksum", "needs_binding"):
-        data.pop(key)
+    # Everything upstream said, normalised; where it sat in the file does not count. (The payload is what
+    # ``asdict(record)`` gives, built without deep-copying every field: imports compute one per record.)
+    data = {name: asdict(value) if is_dataclass(value) else value
+            for name, value in ((f.name, getattr(record, f.name)) for f in fields(record))
+            if name not in _NOT_CHECKSUMMED}
     payload = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()
 

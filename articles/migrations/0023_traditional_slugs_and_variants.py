@@ -32,8 +32,7 @@ def _glossary(apps):
                                                                                               "traditional")
     problem = getattr(chinese, "term_problem", lambda simplified, traditional: None)
     terms = [chinese.Term(simplified=s, traditional=t) for s, t in rows if problem(s, t) is None]
-    previous = chinese.glossary_provider
-    chinese.set_glossary_provider(lambda: terms)
+    previous = chinese.set_glossary_provider(lambda: terms)
     try:
         with chinese.one_glossary():
             yield

@@ -169,15 +169,7 @@ class Article(StoredSlugMixin, models.Model):
         return self.title
 
     def save(self, *args, **kwargs) -> None:
-        self.body = sanitize.clean_html(self.body)
-        with chinese.one_glossary():
-            self.derive_variants()
-            if not self.slug or self.slug_edited():
-                # One slug for both sites, in the root site's script (articles.models.slugs); a slug kept from an
-                # earlier save is never converted again, so the URL does not move with the converter.
-                self.slug = traditional_slug(self.slug or self.title_hant, fallback="article")
-        if self.slug in RESERVED_SLUGS:  # /articles/<id>/share/ is the share endpoint
-            self.slug = f"{self.slug}-{self.language}"
+        self.prepare_to_save()
         if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:
             # Counters are written only by atomic F() updates (share clicks; page_version, raised by every write
             # that changes what the page shows): a save from a copy read earlier must not put an old value back.
@@ -193,6 +185,19 @@ class Article(StoredSlugMixin, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    def prepare_to_save(self) -> None:
+        """What every save does before writing: sanitise the body, give a slug, derive both variants. (``save`` calls
+        it; a ``bulk_create``, which never calls ``save``, must call it for each article first.)"""
+        self.body = sanitize.clean_html(self.body)
+        with chinese.one_glossary():
+            self.derive_variants()
+            if not self.slug or self.slug_edited():
+                # One slug for both sites, in the root site's script (articles.models.slugs); a slug kept from an
+                # earlier save is never converted again, so the URL does not move with the converter.
+                self.slug = traditional_slug(self.slug or self.title_hant, fallback="article")
+        if self.slug in RESERVED_SLUGS:  # /articles/<id>/share/ is the share endpoint
+            self.slug = f"{self.slug}-{self.language}"
 
     def derive_variants(self) -> None:
         """Store the Traditional and Simplified text of title, summary, body, byline and the article's own notice

@@ -22,6 +22,11 @@ those rows. Editors' ``pinned`` and ``excluded`` rows are never touched here.
 """
 
 from articles.related.reading import Corpus, Run, compute, compute_many, stored_count  # noqa: F401
-from articles.related.refresh import connect, refresh_for_articles, related_refresh_task  # noqa: F401
+from articles.related.refresh import (  # noqa: F401
+    connect,
+    refresh_for_articles,
+    related_refresh_articles_task,
+    related_refresh_task,
+)
 from articles.related.scoring import Doc, Scored, overlap, rank, rarity, recency, story_key, terms  # noqa: F401
 from articles.related.storing import Refreshed, rebuild, refresh_article, refresh_articles  # noqa: F401

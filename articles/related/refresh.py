@@ -173,10 +173,23 @@ def related_refresh_task(*, article_id: int) -> None:
     refresh_for_articles([article_id])
 
 
+@jobs.task()
+def related_refresh_articles_task(*, ids: list[int]) -> None:
+    """Refresh the related lists of many changed articles (an import's chunk) and the lists they leave, change or
+    enter."""
+    refresh_for_articles(ids)
+
+
 def _queue_refresh(sender, change: events.Changed, **kwargs) -> None:
-    """``events.committed``: each changed article's lists, refreshed in the background (one pending job each)."""
-    for pk in sorted(change.articles):
+    """``events.committed``: the changed articles' lists, refreshed in the background.
+
+    One changed article (an editor's save) gets a job of its own, coalesced per article while it waits; many at once
+    (an import's chunk, a bulk action) are split into jobs of ``jobs.CHUNK_SIZE`` ids, every id in exactly one."""
+    if len(change.articles) == 1:
+        [pk] = change.articles
         jobs.enqueue(related_refresh_task, key=f"related:{pk}", article_id=pk)
+    elif change.articles:
+        jobs.enqueue_chunks(related_refresh_articles_task, key="related:articles", ids=change.articles)
 
 
 def connect() -> None:

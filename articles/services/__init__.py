@@ -23,6 +23,7 @@ from articles.services.articles import (
 )
 from articles.services.audit import audit_record
 from articles.services.common import ARCHIVE_PERMISSION, PUBLISH_PERMISSION
+from articles.services.creation import article_check_new, article_create, articles_create
 from articles.services.glossary import glossary_term_delete, glossary_term_save
 from articles.services.images import (
     image_create,
@@ -45,6 +46,8 @@ __all__ = [
     "PUBLISH_PERMISSION",
     "VARIANT_FIELDS",
     "article_archive",
+    "article_check_new",
+    "article_create",
     "article_import",
     "article_publish",
     "article_publish_problems",
@@ -56,6 +59,7 @@ __all__ = [
     "article_submit_for_review",
     "article_unpublish",
     "articles_convert",
+    "articles_create",
     "articles_import",
     "articles_publish_scheduled",
     "articles_take_down_lapsed",

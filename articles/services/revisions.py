@@ -75,14 +75,20 @@ def revision_record(*, article: Article, user: User = None, note: str = "",
 
 
 @transaction.atomic
-def revisions_record_bulk(*, articles: list[Article], note: str = "") -> list[Revision]:
-    """Keep a revision of each article in one query (re-conversion after a glossary change)."""
+def revisions_record_bulk(*, articles: list[Article], note: str = "", tags: list[list[str]] | None = None,
+                          user: User = None) -> list[Revision]:
+    """Keep a revision of each article in one query (re-conversion after a glossary change, imports).
+
+    ``tags[i]``: the tags of ``articles[i]`` when the caller has just written them (else they are read)."""
     if not articles:
         return []
-    names = _tag_names([article.pk for article in articles])
-    revisions = [_snapshot(article, names[article.pk]) for article in articles]
+    if tags is None:
+        names = _tag_names([article.pk for article in articles])
+        tags = [names[article.pk] for article in articles]
+    revisions = [_snapshot(article, names) for article, names in zip(articles, tags, strict=True)]
     for revision in revisions:
         revision.note = note[:200]
+        revision.user = _actor(user)
     return Revision.objects.bulk_create(revisions)
 
 

@@ -4,8 +4,10 @@
     manage.py import_articles --source 8btc feeds/8btc.xml
     manage.py import_articles --url https://example.com/feed.xml --dry-run
 
-Each record is imported in its own transaction as a draft (``--publish`` publishes those whose
-source has reprint permission). A feed's records go to the source the operator bound it to:
+Every record is imported as a draft (``--publish`` publishes those whose source has reprint
+permission), all or nothing: a bad record is reported (file, position, reason) and skipped, the others
+land. Records are written in short chunks, one transaction each, so a long run never holds the
+database for long. A feed's records go to the source the operator bound it to:
 ``--source SLUG``, or the source whose RSS/Atom URL is the ``--url`` fetched; never to the source its
 channel title names. JSON records go to the outlet their ``source.url`` identifies (or ``--source``).
 Re-importing is safe: unchanged records change nothing; changed ones update a draft unless an editor has
@@ -26,8 +28,8 @@ from articles.services.imports import ReportLine
 
 class Command(BaseCommand):
     help = (
-        "從 JSON、RSS 2.0 或 Atom 檔案（或資料夾、摘要網址）匯入文章。每筆紀錄各自一個交易：壞紀錄會列出"
-        "（檔案、第幾筆、原因）並跳過，其餘照常匯入；重複匯入同一檔案不會有任何變更。匯入的文章一律是草稿。"
+        "從 JSON、RSS 2.0 或 Atom 檔案（或資料夾、摘要網址）匯入文章。每筆紀錄全有或全無（分批寫入，每批一個"
+        "短交易）：壞紀錄會列出（檔案、第幾筆、原因）並跳過，其餘照常匯入；重複匯入同一檔案不會有任何變更。匯入的文章一律是草稿。"
         "RSS/Atom 摘要的文章只歸入操作者指定的來源（--source，或「RSS/Atom 網址」等於 --url 的來源），"
         "不依摘要自稱的名稱判斷；已發布或排程的文章不會被上游更新直接改動，而是存成待編輯確認的版本。"
         "最後一行是 created N, updated N, unchanged N, failed N；有任何一筆失敗時結束代碼為 1。"

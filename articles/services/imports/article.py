@@ -1,4 +1,5 @@
-"""One upstream record -> one article, in its own transaction (``article_import``).
+"""One upstream record -> one article (``article_import``: in its own transaction; ``chunks``: in a savepoint of
+a chunk's transaction).
 
 * Idempotent: an article is found by (source, guid — or the URL when there is no guid). The same
   upstream record (same ``import_checksum``) changes nothing.
@@ -8,9 +9,12 @@
   by an import: the upstream version becomes a revision waiting for an editor (``pending_upstream``),
   accepted with ``revision_restore`` or dismissed with ``revision_dismiss_upstream``.
 * The source is the one the operator bound the document to, else the outlet's site (``sources``).
-* One record, one transaction: a record that fails is reported and rolled back whole, the others land.
+* A record is all or nothing: one that fails is reported and rolled back whole, the others land.
 * Two imports at once create each article once: the unique constraint on (source, guid) decides, and
-  the loser of the race (IntegrityError, or the uniqueness check in ``full_clean``) updates instead.
+  the loser of the race (IntegrityError) updates instead (a chunk that loses it imports its records one by
+  one, each in a transaction of its own: see ``chunks``).
+* New articles are created with ``articles_create`` (the checks of ``article_save``, their tags and first
+  revision in the same step), in a chunk all at once.
 * Network and file reads (pictures) happen before the transaction opens, never while it holds locks, and so
   does the picture's validation (decoding it).
 * A picture that cannot be had or is refused (missing, not fetched, not a picture, SVG, a decompression
@@ -28,15 +32,16 @@ from dataclasses import dataclass, replace
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from articles import images, importers
-from articles.models import Article, Image, Source
+from articles.models import Article, Image, Source, Tag
 from articles.services.articles import article_publish, article_save, article_set_tags
 from articles.services.common import User
+from articles.services.creation import article_check_new, article_create, articles_create
 from articles.services.images import image_create
-from articles.services.imports.sources import source_for_import, source_match
+from articles.services.imports.lookups import Lookups
 from articles.services.revisions import revision_record
 from articles.text import chinese, sanitize
 
@@ -61,6 +66,7 @@ class RecordResult:
     published: bool = False
     not_published: str = ""  # why --publish left it a draft
     picture_problem: str = ""  # why the article landed without its picture
+    reason: str = ""  # why it failed
 
 
 def content_hash(*, title: str, summary: str, body: str, language: str) -> str:
@@ -91,6 +97,20 @@ def _reasons(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
+def failed(record: importers.Record, exc: Exception) -> RecordResult:
+    """The result of a record whose import raised ``exc`` (the reason as the report gives it)."""
+    if isinstance(exc, ValidationError):
+        reason = _reasons(exc)
+    elif isinstance(exc, importers.Invalid):
+        reason = str(exc)
+    elif isinstance(exc, DatabaseError):
+        reason = f"資料庫錯誤：{exc}"
+    else:  # one hostile record must not stop the run
+        logger.error("import of %s failed", record.where, exc_info=exc)
+        reason = f"未預期的錯誤：{type(exc).__name__}: {exc}"
+    return RecordResult(Outcome.FAILED, reason=reason)
+
+
 # --- the operator's binding ------------------------------------------------------
 
 
@@ -100,7 +120,7 @@ def unbound_feed_reason(record: importers.Record) -> str:
             "請以 --source 來源代稱 指定，或在來源設定的「RSS/Atom 網址」填入此摘要網址後以 --url 匯入")
 
 
-def _bound(record: importers.Record, source: Source | None) -> Source | None:
+def bound_source(record: importers.Record, source: Source | None) -> Source | None:
     if source is None and record.needs_binding:
         raise importers.Invalid(unbound_feed_reason(record))
     return source
@@ -109,18 +129,40 @@ def _bound(record: importers.Record, source: Source | None) -> Source | None:
 # --- one record --------------------------------------------------------------------
 
 
-def _existing(record: importers.Record, bound: Source | None) -> Article | None:
-    source = _bound(record, bound) or source_match(record.source)
+def by_key(source_id: int, keys: list[str]):
+    """The source's articles with these import keys."""
+    # Saying what the unique index's condition says (no guid is "") lets SQLite use that (partial) index: a lookup
+    # per key, not a scan of the source's articles.
+    return Article.objects.filter(source_id=source_id, guid__in=keys).exclude(guid="")
+
+
+def _existing(record: importers.Record, bound: Source | None, lookups: Lookups) -> Article | None:
+    source = bound_source(record, bound) or lookups.source_match(record.source)
     if source is None:
         return None
-    return Article.objects.filter(source=source, guid=record.key).first()
+    return by_key(source.pk, [record.key]).first()
 
 
 def _wants_publish(article: Article, publish: bool) -> bool:
     return publish and article.status == Article.Status.DRAFT and article.published_at is None
 
 
-def _picture(record: importers.Record) -> tuple[images.Prepared | None, str]:
+def settled(record: importers.Record, existing: Article | None, *, publish: bool) -> RecordResult | None:
+    """The result of a record that needs no write at all, read off the article it would change; else None."""
+    if existing is None or _wants_publish(existing, publish):
+        return None
+    if existing.import_checksum == record.checksum:
+        return RecordResult(Outcome.UNCHANGED, existing.pk)  # the common re-import
+    if existing.status == Article.Status.DRAFT and _edited_since_import(existing):
+        return RecordResult(Outcome.KEPT, existing.pk)
+    return None
+
+
+def needs_picture(record: importers.Record, existing: Article | None) -> bool:
+    return record.image is not None and (existing is None or existing.featured_image_id is None)
+
+
+def picture_for(record: importers.Record) -> tuple[images.Prepared | None, str]:
     """The record's picture, fetched or read and validated; or None and why it cannot be used."""
     try:
         data, name = importers.image_bytes(record)
@@ -150,13 +192,22 @@ def _fill(article: Article, record: importers.Record, *, source: Source, origina
     article.imported_at = timezone.now()
 
 
-def _save_import(article: Article, user: User) -> None:
-    article_save(article=article, user=user)
-    # save() sanitises the body again; should that ever change it, fingerprint what was stored.
-    stored = _article_hash(article)
-    if stored != article.import_content_hash:
-        article.import_content_hash = stored
-        Article.objects.filter(pk=article.pk).update(import_content_hash=stored)
+def _save_import(article: Article, user: User, *, tags: list | None = None) -> None:
+    """Save an updated article, or (with ``tags``) create a new one with its tags in one step."""
+    if tags is None:
+        article_save(article=article, user=user)
+    else:
+        article_create(article=article, tags=tags, user=user)
+    _fingerprint_stored([article])
+
+
+def _fingerprint_stored(articles: list[Article]) -> None:
+    # Saving sanitises the body again; should that ever change it, fingerprint what was stored.
+    for article in articles:
+        stored = _article_hash(article)
+        if stored != article.import_content_hash:
+            article.import_content_hash = stored
+            Article.objects.filter(pk=article.pk).update(import_content_hash=stored)
 
 
 def _attach_image(article: Article, record: importers.Record, picture: images.Prepared | None, source: Source,
@@ -191,11 +242,8 @@ def _tags_after_update(article: Article, record: importers.Record) -> tuple[list
     return current + new, bool(new)
 
 
-def _merge_tags(article: Article, record: importers.Record, *, created: bool) -> None:
+def _merge_tags(article: Article, record: importers.Record) -> None:
     if not record.tags:
-        return
-    if created:
-        article_set_tags(article=article, names=list(record.tags))
         return
     names, changed = _tags_after_update(article, record)
     if changed:
@@ -223,23 +271,43 @@ def _propose(article: Article, record: importers.Record, *, source: Source, orig
     return RecordResult(Outcome.PENDING, article.pk)
 
 
-def _apply(*, record: importers.Record, bound: Source | None, picture: images.Prepared | None, publish: bool,
-           user: User) -> RecordResult:
-    source = _bound(record, bound) or source_for_import(record.source)
-    original = source_for_import(record.original_source) if record.original_source else None
-    article = Article.objects.select_for_update().filter(source=source, guid=record.key).first()
+@dataclass
+class New:
+    """A new article checked and waiting to be created with the others of its chunk (``create_new``)."""
+
+    article: Article
+    tags: list[Tag]
+
+
+def apply(*, record: importers.Record, bound: Source | None, picture: images.Prepared | None, publish: bool,
+          user: User, lookups: Lookups, absent: bool = False, new: list[New] | None = None) -> RecordResult:
+    """Write one record, inside the caller's transaction; raises when it cannot be imported.
+
+    ``absent``: the caller has just seen no article for the record (``chunks`` looks for a whole chunk's in a few
+    queries): it is created without asking again, and should one have appeared meanwhile the unique index says so.
+    ``new``: a new article is checked (``article_check_new``) and added there instead of being created: the caller
+    creates them all at once (``create_new``); its result then has no ``article_id`` yet.
+    """
+    source = bound_source(record, bound) or lookups.source_for_import(record.source)
+    original = lookups.source_for_import(record.original_source) if record.original_source else None
+    article = None if absent else by_key(source.pk, [record.key]).select_for_update().first()
     created = False
     if article is None:
         article = Article(status=Article.Status.DRAFT)
         _fill(article, record, source=source, original=original)
         _attach_image(article, record, picture, source, user)
+        tags = lookups.tags(record.tags)  # outside the savepoint below: what it creates is journaled per record
+        if new is not None:
+            article_check_new(article=article, user=user)
+            new.append(New(article, tags))
+            return RecordResult(Outcome.CREATED)
         try:
             with transaction.atomic():
-                _save_import(article, user)
+                _save_import(article, user, tags=tags)
             created = True
         except (IntegrityError, ValidationError):
             # Lost a race with another import of the same record? Then update what it wrote.
-            article = Article.objects.select_for_update().filter(source=source, guid=record.key).first()
+            article = by_key(source.pk, [record.key]).select_for_update().first()
             if article is None:
                 raise
     if created:
@@ -256,16 +324,32 @@ def _apply(*, record: importers.Record, bound: Source | None, picture: images.Pr
             _attach_image(article, record, picture, source, user)
         _save_import(article, user)
         outcome = Outcome.UPDATED
-    if outcome != Outcome.UNCHANGED:
-        _merge_tags(article, record, created=created)
-    if _wants_publish(article, publish):
-        try:
-            with transaction.atomic():
-                article_publish(article=article, user=user)
-        except ValidationError as exc:
-            return RecordResult(outcome, article.pk, not_published=_reasons(exc))
-        return RecordResult(outcome, article.pk, published=True)
-    return RecordResult(outcome, article.pk)
+    if outcome == Outcome.UPDATED:
+        _merge_tags(article, record)
+    return _published(RecordResult(outcome, article.pk), article, publish=publish, user=user)
+
+
+def _published(result: RecordResult, article: Article, *, publish: bool, user: User) -> RecordResult:
+    """``--publish``: publish a draft that passes the gate; the result says which, or why not."""
+    if not _wants_publish(article, publish):
+        return result
+    try:
+        with transaction.atomic():
+            article_publish(article=article, user=user)
+    except ValidationError as exc:
+        return replace(result, not_published=_reasons(exc))
+    return replace(result, published=True)
+
+
+def create_new(new: list[New], *, publish: bool, user: User) -> list[RecordResult]:
+    """Create the articles ``apply`` gathered (one ``articles_create``), then publish those ``--publish`` asks for.
+
+    All or nothing: ``IntegrityError`` when another import created one of them meanwhile (the caller imports them
+    one by one then, each updating what the other wrote)."""
+    articles_create(articles=[item.article for item in new], tags=[item.tags for item in new], user=user)
+    _fingerprint_stored([item.article for item in new])
+    return [_published(RecordResult(Outcome.CREATED, item.article.pk), item.article, publish=publish, user=user)
+            for item in new]
 
 
 def article_import(*, record: importers.Record, source: Source | None = None, publish: bool = False,
@@ -279,17 +363,15 @@ def article_import(*, record: importers.Record, source: Source | None = None, pu
     article is imported without it and ``picture_problem`` says why. ``dry_run`` does all the work
     (the picture's validation included) and rolls it back.
     """
-    existing = _existing(record, source)
-    if existing is not None and not _wants_publish(existing, publish):
-        if existing.import_checksum == record.checksum:
-            return RecordResult(Outcome.UNCHANGED, existing.pk)  # the common re-import: no write at all
-        if existing.status == Article.Status.DRAFT and _edited_since_import(existing):
-            return RecordResult(Outcome.KEPT, existing.pk)
-    needs_image = record.image is not None and (existing is None or existing.featured_image_id is None)
-    picture, problem = _picture(record) if needs_image else (None, "")
+    existing = _existing(record, source, Lookups())
+    result = settled(record, existing, publish=publish)
+    if result is not None:
+        return result  # no write at all
+    picture, problem = picture_for(record) if needs_picture(record, existing) else (None, "")
     with transaction.atomic():
-        result = _apply(record=record, bound=source, picture=None if dry_run else picture, publish=publish,
-                        user=user)
+        # Sources read again inside the transaction: the reprint gate judges them as they are when it writes.
+        result = apply(record=record, bound=source, picture=None if dry_run else picture, publish=publish,
+                       user=user, lookups=Lookups())
         if dry_run:
             transaction.set_rollback(True)
     return replace(result, picture_problem=problem) if problem else result

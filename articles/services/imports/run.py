@@ -1,4 +1,4 @@
-"""A whole import run (``articles_import``): every document, each record in its own transaction, one report.
+"""A whole import run (``articles_import``): every document, its records written in chunks (``chunks``), one report.
 
 Each document is bound to a source first: the operator's ``source`` (``--source``), else the source
 subscribed to the URL it was fetched from (``Source.feed_url``). A feed without a binding fails as a whole
@@ -8,21 +8,17 @@ file — its channel title is never trusted to pick a source; JSON records witho
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
-from django.db import DatabaseError
 from django.utils import timezone
 
 from articles import importers
 from articles.models import ImportRun, Source
 from articles.services.common import User
-from articles.services.imports.article import Outcome, _reasons, article_import, unbound_feed_reason
-
-logger = logging.getLogger(__name__)
+from articles.services.imports.article import Outcome, RecordResult, unbound_feed_reason
+from articles.services.imports.chunks import import_items
 
 
 @dataclass(frozen=True)
@@ -94,9 +90,9 @@ def articles_import(
     """Import every record in ``paths`` (files or folders) and ``urls``; return the counts and the report.
 
     ``source``: every record goes to this source (the operator's ``--source``). Deliberately not one
-    transaction: each record commits on its own (see ``article_import``), so a bad record costs only
-    itself. A run that writes is recorded as an ``ImportRun``. ``progress`` is called with
-    ``(done, total)`` (first with ``done=0``), ``report`` with each report line as it occurs.
+    transaction: records commit a chunk at a time, each all or nothing within its chunk (see ``chunks``), so a
+    bad record costs only itself. A run that writes is recorded as an ``ImportRun``. ``progress`` is called with
+    ``(done, total)`` (first with ``done=0``), ``report`` with each report line as its chunk commits.
     """
     paths, urls = [str(p) for p in paths], list(urls)
     run = None
@@ -116,12 +112,14 @@ def articles_import(
     items = _bound_items(importers.iter_documents(paths, urls), source)
     if progress is not None:
         progress(0, len(items))
-    for done, (item, binding) in enumerate(items, start=1):
-        if isinstance(item, importers.Failure):
+    done = 0
+    for item, outcome in import_items(items, publish=publish, dry_run=dry_run, user=user):
+        if outcome is None:  # a record (or a file) the reader could not use
             result.failed += 1
             note("failed", str(item))
         else:
-            _import_one(item, result, note, source=binding, publish=publish, dry_run=dry_run, user=user)
+            _count(item, outcome, result, note)
+        done += 1
         if progress is not None:
             progress(done, len(items))
     if run is not None:
@@ -132,38 +130,27 @@ def articles_import(
     return result
 
 
-def _import_one(record: importers.Record, result: ImportResult, note: Callable[[str, str], None], *,
-                source: Source | None, publish: bool, dry_run: bool, user: User) -> None:
-    try:
-        outcome = article_import(record=record, source=source, publish=publish, dry_run=dry_run, user=user)
-    except ValidationError as exc:
-        reason = _reasons(exc)
-    except importers.Invalid as exc:
-        reason = str(exc)
-    except DatabaseError as exc:
-        reason = f"資料庫錯誤：{exc}"
-    except Exception as exc:  # one hostile record must not stop the run
-        logger.exception("import of %s failed", record.where)
-        reason = f"未預期的錯誤：{type(exc).__name__}: {exc}"
-    else:
-        if outcome.outcome == Outcome.KEPT:
-            result.unchanged += 1
-            result.kept += 1
-            note("kept", f"{record.where}: 上游已更新，但編輯已修改文章 #{outcome.article_id}，保留編輯的版本")
-        elif outcome.outcome == Outcome.PENDING:
-            result.updated += 1
-            result.pending += 1
-            note("pending", f"{record.where}: 上游已更新，文章 #{outcome.article_id} 已不是草稿，內容維持不變；"
-                            "上游的版本存為待審版本，請編輯在後台比較後決定是否採用")
-        else:
-            setattr(result, outcome.outcome.value, getattr(result, outcome.outcome.value) + 1)
-        if outcome.picture_problem:
-            note("picture", f"{record.where}: 圖片未匯入：{outcome.picture_problem}"
-                            f"（文章 #{outcome.article_id} 已匯入，沒有主圖）")
-        if outcome.published:
-            result.published += 1
-        if outcome.not_published:
-            note("unpublished", f"{record.where}: 文章 #{outcome.article_id} 未發布：{outcome.not_published}")
+def _count(record: importers.Record, outcome: RecordResult, result: ImportResult,
+           note: Callable[[str, str], None]) -> None:
+    if outcome.outcome == Outcome.FAILED:
+        result.failed += 1
+        note("failed", f"{record.where}: {outcome.reason}")
         return
-    result.failed += 1
-    note("failed", f"{record.where}: {reason}")
+    if outcome.outcome == Outcome.KEPT:
+        result.unchanged += 1
+        result.kept += 1
+        note("kept", f"{record.where}: 上游已更新，但編輯已修改文章 #{outcome.article_id}，保留編輯的版本")
+    elif outcome.outcome == Outcome.PENDING:
+        result.updated += 1
+        result.pending += 1
+        note("pending", f"{record.where}: 上游已更新，文章 #{outcome.article_id} 已不是草稿，內容維持不變；"
+                        "上游的版本存為待審版本，請編輯在後台比較後決定是否採用")
+    else:
+        setattr(result, outcome.outcome.value, getattr(result, outcome.outcome.value) + 1)
+    if outcome.picture_problem:
+        note("picture", f"{record.where}: 圖片未匯入：{outcome.picture_problem}"
+                        f"（文章 #{outcome.article_id} 已匯入，沒有主圖）")
+    if outcome.published:
+        result.published += 1
+    if outcome.not_published:
+        note("unpublished", f"{record.where}: 文章 #{outcome.article_id} 未發布：{outcome.not_published}")

@@ -174,9 +174,11 @@ def _no_glossary() -> tuple[Term, ...]:
 glossary_provider: Callable[[], Iterable[Term]] = _no_glossary
 
 
-def set_glossary_provider(provider: Callable[[], Iterable[Term]]) -> None:
+def set_glossary_provider(provider: Callable[[], Iterable[Term]]) -> Callable[[], Iterable[Term]]:
+    """Make ``provider`` the source of the glossary; returns the one it replaces (to put back)."""
     global glossary_provider
-    glossary_provider = provider
+    previous, glossary_provider = glossary_provider, provider
+    return previous
 
 
 def _sorted_terms(terms: Iterable[Term]) -> tuple[Term, ...]:
