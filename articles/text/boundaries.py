@@ -1,0 +1,109 @@
+"""Word boundaries from a real segmenter (rjieba: jieba's DAG + maximum probability over its word-frequency
+dictionary, with its HMM for words the dictionary lacks), to tell whether a phrase found in a text stands there as
+whole words or straddles one (大模型 in 放大模型 is 放大｜模型: a glossary term 大模型 would rewrite half of 放大).
+
+Pure functions, no ORM. The segmenter is this module's own instance, so words another module adds to jieba's
+global dictionary never change what is judged here.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+import opencc
+import rjieba
+
+# Punctuation and spaces end a clause: segmentation never joins across them, so a window stops there.
+_CLAUSE_END_RE = re.compile(r"[\s。，、；：！？「」『』（）()《》〈〉【】…—,.;:!?\"'<>]")
+WINDOW = 24  # characters of context segmented on each side of an occurrence
+EXCERPT = 14  # characters of context shown on each side in an example
+
+
+@functools.cache
+def _segmenter() -> rjieba.Jieba:
+    return rjieba.Jieba()
+
+
+@functools.cache
+def _t2s() -> opencc.OpenCC:
+    # Character-level Traditional → Simplified, only to let jieba (a Simplified dictionary) segment Traditional text.
+    return opencc.OpenCC("t2s")
+
+
+def _inner_edges(text: str, hmm: bool) -> list[tuple[int, int]]:
+    return [(start, end) for _word, start, end in _segmenter().tokenize(text, hmm=hmm)]
+
+
+def _window(text: str, start: int, end: int) -> tuple[int, int]:
+    """The clause around ``text[start:end]``, at most ``WINDOW`` characters on each side."""
+    left = max(0, start - WINDOW)
+    for match in _CLAUSE_END_RE.finditer(text, left, start):
+        left = match.end()
+    right = min(len(text), end + WINDOW)
+    stop = _CLAUSE_END_RE.search(text, end, right)
+    if stop:
+        right = stop.start()
+    return left, right
+
+
+@dataclass(frozen=True)
+class Crossing:
+    """``phrase`` found at ``start`` in a text, straddling a word: ``excerpt`` shows it, ``words`` the segmenter's
+    reading of the clause around it (words joined by ｜)."""
+
+    start: int
+    end: int
+    excerpt: str
+    words: str
+
+
+def excerpt(text: str, start: int, end: int, width: int = EXCERPT) -> str:
+    """``text[start:end]`` in its context, marked 【…】, shortened with … where the context goes on."""
+    left = max(0, start - width)
+    right = min(len(text), end + width)
+    head = ("…" if left else "") + text[left:start]
+    tail = text[end:right] + ("…" if right < len(text) else "")
+    return " ".join(f"{head}【{text[start:end]}】{tail}".split())
+
+
+def crossings(text: str, phrase: str, *, limit: int = 5) -> list[Crossing]:
+    """Where ``phrase`` occurs in Simplified ``text`` beginning or ending inside a word, or where one reading of the
+    segmenter joins one of its characters to a neighbour outside it (人卷人 read as 人卷｜人 for 卷人)."""
+    found: list[Crossing] = []
+    if not phrase:
+        return found
+    position = text.find(phrase)
+    while position != -1 and len(found) < limit:
+        end = position + len(phrase)
+        left, right = _window(text, position, end)
+        clause = text[left:right]
+        start_in, end_in = position - left, end - left
+        crossed = None
+        for hmm in (False, True):
+            words = _inner_edges(clause, hmm)
+            if any(a < start_in < b or a < end_in < b for a, b in words):
+                crossed = "｜".join(clause[a:b] for a, b in words)
+                break
+        if crossed is not None:
+            found.append(Crossing(position, end, excerpt(text, position, end), crossed))
+        position = text.find(phrase, position + 1)
+    return found
+
+
+def straddles_words_hant(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` (Traditional) straddles two words of its clause: a word begins before it and
+    ends inside it, or begins inside it and ends after it (合同 in 結合同步 is 結合｜同步). A longer word that holds it
+    whole (簽訂合同) does not straddle it. Read by the segmenter through a character-level Simplified copy."""
+    left, right = _window(text, start, end)
+    clause = text[left:right]
+    simplified = _t2s().convert(clause)
+    if len(simplified) != len(clause):  # a phrase conversion changed the length: no reliable reading
+        return False
+    start_in, end_in = start - left, end - left
+    for hmm in (False, True):
+        for a, b in _inner_edges(simplified, hmm):
+            if (a < start_in < b < end_in) or (start_in < a < end_in < b):
+                return True
+    return False
