@@ -68,9 +68,26 @@ def excerpt(text: str, start: int, end: int, width: int = EXCERPT) -> str:
     return " ".join(f"{head}【{text[start:end]}】{tail}".split())
 
 
+def _orphans(clause: str, start: int, end: int, hmm: bool) -> bool:
+    """Whether reading ``clause[start:end]`` as one word leaves a single character stranded where the segmenter's
+    own reading had joined it to the phrase's edge: 放 of 放大模型 (放大｜模型) once 大模型 is a word; not 玩 of
+    链游玩家 (链｜游玩｜家), which joins 家 into 玩家 once 链游 is a word."""
+    words = _inner_edges(clause, hmm)
+    if any(a < start < b for a, b in words):
+        before = _inner_edges(clause[:start], hmm)
+        if before and before[-1][1] - before[-1][0] == 1:
+            return True
+    if any(a < end < b for a, b in words):
+        after = _inner_edges(clause[end:], hmm)
+        if after and after[0][1] - after[0][0] == 1:
+            return True
+    return False
+
+
 def crossings(text: str, phrase: str, *, limit: int = 5) -> list[Crossing]:
-    """Where ``phrase`` occurs in Simplified ``text`` beginning or ending inside a word, or where one reading of the
-    segmenter joins one of its characters to a neighbour outside it (人卷人 read as 人卷｜人 for 卷人)."""
+    """Where ``phrase`` occurs in Simplified ``text`` straddling a word: the segmenter (with or without its HMM)
+    reads a word across one of its edges, and taking the phrase as a word would strand a single character there
+    (放大模型 for 大模型; 人卷人, read 人卷｜人, for 卷人; 大数据 for 数据)."""
     found: list[Crossing] = []
     if not phrase:
         return found
@@ -79,15 +96,11 @@ def crossings(text: str, phrase: str, *, limit: int = 5) -> list[Crossing]:
         end = position + len(phrase)
         left, right = _window(text, position, end)
         clause = text[left:right]
-        start_in, end_in = position - left, end - left
-        crossed = None
         for hmm in (False, True):
-            words = _inner_edges(clause, hmm)
-            if any(a < start_in < b or a < end_in < b for a, b in words):
-                crossed = "｜".join(clause[a:b] for a, b in words)
+            if _orphans(clause, position - left, end - left, hmm):
+                reading = "｜".join(clause[a:b] for a, b in _inner_edges(clause, hmm))
+                found.append(Crossing(position, end, excerpt(text, position, end), reading))
                 break
-        if crossed is not None:
-            found.append(Crossing(position, end, excerpt(text, position, end), crossed))
         position = text.find(phrase, position + 1)
     return found
 
