@@ -21,6 +21,10 @@ def hans_article(body: str, title: str = "测试文章") -> Article:
                                                               source=ArticleFactory().source))
 
 
+def unmarked(excerpt: str) -> str:
+    return excerpt.replace("【", "").replace("】", "")
+
+
 # --- markup and control characters ------------------------------------------------
 
 
@@ -110,8 +114,8 @@ def test_the_preview_shows_the_damage_of_juan_ren_in_both_scripts_before_anythin
     (changed,) = impact.articles
     assert changed.article_id == article.pk and changed.title == "行业观察"
     hant = [c for c in changed.changes if c.script == "繁體（台灣）"]
-    assert hant and "人卷人" in hant[0].before.replace("【", "").replace("】", "")
-    assert "人成交量人" in hant[0].after.replace("【", "").replace("】", "")
+    assert hant and "人卷人" in unmarked(hant[0].before)
+    assert "人成交量人" in unmarked(hant[0].after)
     # Nothing was saved: no term, the article's stored variants unchanged, and conversion as before.
     assert not GlossaryTerm.objects.exists()
     assert Article.objects.get(pk=article.pk).body_hant == before_hant
@@ -125,7 +129,7 @@ def test_the_preview_of_a_traditional_article_shows_its_simplified_variant_chang
     (changed,) = impact.articles
     assert changed.article_id == article.pk
     assert {c.script for c in changed.changes} == {"简体"}
-    assert "链游" in changed.changes[0].after
+    assert "链游玩家" in unmarked(changed.changes[0].after)
 
 
 def test_a_term_changing_no_article_needs_no_confirmation():
@@ -152,7 +156,60 @@ def test_editing_a_term_previews_against_the_current_one_and_applies_to_its_arti
     impact = glossary_term_preview(term=term)
     (changed,) = impact.articles
     hant = [c for c in changed.changes if c.script == "繁體（台灣）"][0]
-    assert "鏈遊戲" in hant.before and "區塊鏈遊戲" in hant.after
+    assert "鏈遊戲" in unmarked(hant.before) and "區塊鏈遊戲" in unmarked(hant.after)
     assert GlossaryTerm.objects.get().traditional == "鏈遊戲"  # the preview saved nothing
     services.glossary_term_save(term=term, user=UserFactory(), confirmed=True, apply=True)
     assert "區塊鏈遊戲玩家" in Article.objects.get(pk=article.pk).body_hant
+
+
+# --- the admin form: preview, then confirm --------------------------------------------------
+
+
+ADD_URL = "/admin/articles/glossaryterm/add/"
+
+
+def post_term(client, simplified, traditional, **extra):
+    return client.post(ADD_URL, {"simplified": simplified, "traditional": traditional, "note": "", "active": "on",
+                                 **extra})
+
+
+def test_the_admin_refuses_markup_with_a_clear_error(editor_client):
+    response = post_term(editor_client, "内卷", "<meta/http-equiv=refresh>")
+    assert response.status_code == 200
+    assert "詞條不能含有 HTML 標籤" in response.content.decode()
+    assert not GlossaryTerm.objects.exists()
+
+
+def test_the_admin_shows_juan_ren_with_its_damage_and_saves_only_once_confirmed(editor_client):
+    article = hans_article("这个行业已经变成人卷人的游戏。")
+    response = post_term(editor_client, "卷人", "成交量人")
+    page = response.content.decode()
+    assert response.status_code == 200 and not GlossaryTerm.objects.exists()
+    assert "data-glossary-impact" in page and 'data-glossary-warning="length"' in page
+    assert f'data-glossary-article="{article.pk}"' in page
+    assert "<td data-before>…段摘要。 這個行業已經變成【人卷人】的遊戲。</td>" in page
+    assert "<td data-after>…段摘要。 這個行業已經變成【人成交量人】的遊戲。</td>" in page
+    token = response.context["adminform"].form.impact.token
+    assert f'value="{token}"' in page
+    # Ticking without the token the preview was shown for is not a confirmation.
+    post_term(editor_client, "卷人", "成交量人", confirm="on", confirm_token="stale")
+    assert not GlossaryTerm.objects.exists()
+    response = post_term(editor_client, "卷人", "成交量人", confirm="on", confirm_token=token)
+    assert response.status_code == 302
+    assert GlossaryTerm.objects.get().traditional == "成交量人"
+    assert "人成交量人" in Article.objects.get(pk=article.pk).body_hant  # applied once confirmed
+
+
+def test_the_admin_asks_again_when_the_term_changed_after_the_preview(editor_client):
+    hans_article("把图片放大模型就能看清细节。")
+    response = post_term(editor_client, "大模型", "大型模型")
+    assert 'data-glossary-warning="boundary"' in response.content.decode()
+    token = response.context["adminform"].form.impact.token
+    response = post_term(editor_client, "大模型", "大模型們", confirm="on", confirm_token=token)
+    assert response.status_code == 200 and not GlossaryTerm.objects.exists()
+
+
+def test_a_term_that_changes_nothing_saves_at_once(editor_client):
+    response = post_term(editor_client, "链游", "鏈遊戲")
+    assert response.status_code == 302
+    assert GlossaryTerm.objects.filter(simplified="链游").exists()

@@ -201,7 +201,7 @@ def glossary_term_preview(*, term: GlossaryTerm) -> GlossaryImpact:
     except _Rollback:
         pass
     changed = []
-    pad = max(len(term.simplified), len(term.traditional)) - 1
+    pad = max(1, len(term.simplified) - 1)
     for article in candidates:
         changes = [change for script, text in before[article.pk].items()
                    for change in _changes(script, text, after[article.pk][script], pad)]
