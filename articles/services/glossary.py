@@ -20,10 +20,10 @@ from django.db.models import Q
 
 from articles import selectors
 from articles.models import Article, AuditEntry, GlossaryTerm
-from articles.services.articles import articles_convert
+from articles.services.articles import article_save, articles_convert
 from articles.services.audit import audit_record
 from articles.services.common import User
-from articles.text import boundaries, chinese
+from articles.text import boundaries, chinese, mainland
 
 PREVIEW_ARTICLES = 20  # articles shown with before/after excerpts
 PREVIEW_CHANGES = 3  # excerpts per article and script
@@ -248,3 +248,27 @@ def glossary_term_delete(*, term: GlossaryTerm, user: User = None) -> None:
     """Remove a glossary term; every worker drops it after the commit."""
     audit_record(action=AuditEntry.Action.GLOSSARY_DELETE, obj=term, user=user, from_value=_describe(term))
     term.delete()
+
+
+@transaction.atomic
+def article_replace_mainland_word(*, article: Article, word: str, replacement: str, user: User = None,
+                                  expected_version: int | None = None) -> int:
+    """The mainland-usage check's one-click fix: replace ``word`` by its Taiwan form ``replacement`` wherever the
+    check flags it in the title, summary and body text of an article written in Traditional, through
+    ``article_save``; returns how many places changed. An article written in Simplified gets its Traditional text
+    from conversion: the fix there is a glossary term, so it is refused here."""
+    if article.language != chinese.HANT:
+        raise ValidationError("這篇文章以簡體撰寫，繁體版由轉換產生：請把這個詞加入詞彙表，而不是改寫內文。")
+    try:
+        title, in_title = mainland.replace(article.title, word, replacement)
+        summary, in_summary = mainland.replace(article.summary, word, replacement)
+        body, in_body = mainland.replace(article.body, word, replacement, html=True)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+    changed = in_title + in_summary + in_body
+    if not changed:
+        raise ValidationError(f"文章裡已經沒有「{word}」需要修正。")
+    article.title, article.summary, article.body = title, summary, body
+    article_save(article=article, user=user, expected_version=expected_version,
+                 note=f"大陸用語修正：{word} → {replacement}（{changed} 處）")
+    return changed
