@@ -93,3 +93,7 @@ def test_a_simplified_article_is_offered_a_glossary_term_not_a_body_edit(editor_
     editor_client.post(f"/admin/articles/article/{article.pk}/mainland-fix/",
                        {"mainland_fix": "運維｜維運", "base_version": article.version})
     assert Article.objects.get(pk=article.pk).body == article.body
+
+
+def test_a_lone_surrogate_from_a_broken_import_does_not_break_the_check():
+    assert words("合同\ud800運維", html=False) == {"合同": 1, "運維": 1}

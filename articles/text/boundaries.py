@@ -32,7 +32,12 @@ def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
+_SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
+
+
 def _inner_edges(text: str, hmm: bool) -> list[tuple[int, int]]:
+    # A lone surrogate (from a broken import) cannot cross into the segmenter; U+FFFD keeps the offsets.
+    text = _SURROGATE_RE.sub("\ufffd", text)
     return [(start, end) for _word, start, end in _segmenter().tokenize(text, hmm=hmm)]
 
 
@@ -111,7 +116,7 @@ def straddles_words_hant(text: str, start: int, end: int) -> bool:
     whole (簽訂合同) does not straddle it. Read by the segmenter through a character-level Simplified copy."""
     left, right = _window(text, start, end)
     clause = text[left:right]
-    simplified = _t2s().convert(clause)
+    simplified = _t2s().convert(_SURROGATE_RE.sub("\ufffd", clause))
     if len(simplified) != len(clause):  # a phrase conversion changed the length: no reliable reading
         return False
     start_in, end_in = start - left, end - left
