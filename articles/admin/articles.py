@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from articles import selectors, services, views
-from articles.admin import base, history, upstream
+from articles.admin import base, history, mainland, upstream
 from articles.admin.related import RelatedArticleInline
 from articles.forms import ArticleAdminForm
 from articles.models import Article, Revision
@@ -35,7 +35,7 @@ def _error_text(exc: Exception) -> str:
 
 
 @admin.register(Article)
-class ArticleAdmin(base.ModelAdmin):
+class ArticleAdmin(mainland.MainlandFixMixin, base.ModelAdmin):
     form = ArticleAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["thumbnail", "title", "status_badge", "upstream_badge", "source", "publish_at", "tag_list",
@@ -139,8 +139,12 @@ class ArticleAdmin(base.ModelAdmin):
     def conversion_check(self, obj: Article) -> str:
         if not obj.pk:
             return "儲存後會在這裡顯示另一種字體的版本與轉換差異。"
-        return render_to_string("admin/articles/article/conversion_check.html",
-                                {"lint": selectors.article_conversion_lint(article=obj)})
+        return render_to_string("admin/articles/article/conversion_check.html", {
+            "lint": selectors.article_conversion_lint(article=obj),
+            "mainland_hits": mainland.article_hits(obj),
+            "fix_url": reverse("admin:articles_article_mainland_fix", args=[obj.pk]),
+            "language": obj.language,
+        })
 
     @admin.display(description="各平台分享次數")
     def share_breakdown(self, obj: Article) -> str:

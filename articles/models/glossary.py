@@ -2,10 +2,34 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models
 
 from articles.text import chinese
+
+# A term's text is inserted into bodies after they are sanitised: markup in it would reach readers and the feed.
+_MARKUP = set("<>&\"'`")
+_TAG_RE = re.compile(r"</?\s*[a-zA-Z!?/]")
+
+
+def unsafe_text_problem(value: str) -> str | None:
+    """Why ``value`` may not be one side of a glossary term (markup or control characters), or None."""
+    value = value or ""
+    if _TAG_RE.search(value):
+        return "詞條不能含有 HTML 標籤：詞條會在清理內文之後才插入，標籤會直接送到讀者與 RSS。"
+    markup = sorted({ch for ch in value if ch in _MARKUP})
+    if markup:
+        return (f"詞條不能含有標記字元（{'、'.join(markup)}）：詞條會在清理內文之後才插入，"
+                "這些字元可能變成 HTML 標籤或屬性，送到讀者與 RSS。")
+    for ch in value:
+        if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
+            return (f"詞條不能含有控制字元或看不見的格式字元（U+{ord(ch):04X}），"
+                    "它們會讓詞條看起來一樣、實際上不同，或打亂文字方向。")
+    return None
 
 
 class GlossaryTerm(models.Model):
@@ -30,10 +54,12 @@ class GlossaryTerm(models.Model):
         return f"{self.simplified} → {self.traditional}"
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         self.simplified = (self.simplified or "").strip()
         self.traditional = (self.traditional or "").strip()
+        unsafe = {name: problem for name in ("simplified", "traditional")
+                  if (problem := unsafe_text_problem(getattr(self, name)))}
+        if unsafe:
+            raise ValidationError(unsafe)
         problem = chinese.term_problem(self.simplified, self.traditional)
         if problem:
             raise ValidationError({"simplified": problem})
@@ -48,4 +74,7 @@ class GlossaryTerm(models.Model):
             rows = list(cls.objects.filter(active=True).values_list("simplified", "traditional"))
         except DatabaseError:  # before migrations there is no glossary
             return []
-        return [chinese.Term(s, t) for s, t in rows if chinese.term_problem(s, t) is None]
+        # A row written before these checks existed (or past the service) is left out, never inserted into text.
+        return [chinese.Term(s, t) for s, t in rows
+                if chinese.term_problem(s, t) is None and unsafe_text_problem(s) is None
+                and unsafe_text_problem(t) is None]
