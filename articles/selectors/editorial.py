@@ -40,7 +40,7 @@ def article_list_containing_terms(*, terms: Iterable[tuple[str, str]]) -> QueryS
 
 def article_conversion_lint(*, article: Article) -> dict:
     """What an editor checks before publishing: the other variant, what conversion changed,
-    glossary terms it applied, and mainland words still left in the Traditional text."""
+    and the glossary terms it applied (mainland words left in the text: ``articles.text.mainland``, in the admin)."""
     if article.language == chinese.HANS:
         source_text = " ".join([article.title, article.summary, chinese.strip_tags(article.body)])
         other_text = " ".join([article.title_hant, article.summary_hant, chinese.strip_tags(article.body_hant)])
@@ -49,13 +49,11 @@ def article_conversion_lint(*, article: Article) -> dict:
         source_text = " ".join([article.title, article.summary, chinese.strip_tags(article.body)])
         other_text = " ".join([article.title_hans, article.summary_hans, chinese.strip_tags(article.body_hans)])
         other = {"label": "简体", "title": article.title_hans, "summary": article.summary_hans}
-    traditional_text = source_text if article.language == chinese.HANT else other_text
-    terms = [term.as_term() for term in GlossaryTerm.objects.filter(active=True)]
+    terms = GlossaryTerm.active_terms()
     return {
         "other": other,
         "changes": [c for c in chinese.changes(source_text, other_text) if c.before.strip() or c.after.strip()][:200],
         "glossary_hits": chinese.glossary_hits(source_text, terms),
-        "mainland_terms": chinese.mainland_terms(traditional_text),
     }
 
 

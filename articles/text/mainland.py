@@ -103,7 +103,7 @@ def _scan(text: str) -> list[tuple[int, int, str]]:
 
 
 def _text_nodes(text: str, html: bool, visit: Callable[[str], str]) -> str:
-    return chinese.convert_html(text, visit) if html else visit(text)
+    return chinese.convert_html(text, visit, attributes=False) if html else visit(text)
 
 
 def find(text: str, *, html: bool = False) -> list[Hit]:

@@ -69,13 +69,14 @@ def to_hans(text: str) -> str:
 _MANY: dict[Callable[[str], str], Callable[[list[str]], list[str]]] = {to_hant: _hant_many, to_hans: _hans_many}
 
 
-def convert_html(html: str, convert: Callable[[str], str]) -> str:
-    """Apply ``convert`` to the text nodes and readable attributes of ``html``, outside code blocks and comments.
+def convert_html(html: str, convert: Callable[[str], str], *, attributes: bool = True) -> str:
+    """Apply ``convert`` to the text nodes and (unless ``attributes`` is false) the readable attributes of ``html``,
+    outside code blocks and comments, leaving URLs and e-mail addresses as they are.
 
     ``to_hant`` and ``to_hans`` convert a whole body in one batch; any other function is applied piece by piece.
     """
     many = _MANY.get(convert) or (lambda texts: [convert(text) for text in texts])
-    return markup.convert_html(html, many)
+    return markup.convert_html(html, many, attributes=attributes)
 
 
 def both_variants(text: str, language: str, *, html: bool = False) -> tuple[str, str]:

@@ -59,9 +59,10 @@ def convert_texts(texts: list[str], convert_many: Callable[[list[str]], list[str
             for pieces in layout]
 
 
-def convert_html(html: str, convert_many: Callable[[list[str]], list[str]]) -> str:
-    """Convert the text nodes and the ``alt``/``title``/``aria-label`` values of ``html``; leave tags, other
-    attributes, comments, URLs, e-mail addresses and code (``<code>``, ``<pre>`` …) byte-identical."""
+def convert_html(html: str, convert_many: Callable[[list[str]], list[str]], *, attributes: bool = True) -> str:
+    """Convert the text nodes and (unless ``attributes`` is false) the ``alt``/``title``/``aria-label`` values of
+    ``html``; leave tags, other attributes, comments, URLs, e-mail addresses and code (``<code>``, ``<pre>`` …)
+    byte-identical."""
     out: list[str] = []
     slots: list[tuple[int, str]] = []  # (index in out, text to convert)
     quoting: dict[int, str] = {}  # attribute values: how each is quoted (", ' or bare)
@@ -85,7 +86,7 @@ def convert_html(html: str, convert_many: Callable[[list[str]], list[str]]) -> s
         tag = match.group(0)
         name_match = _TAG_NAME_RE.match(tag)
         name = name_match.group(1).lower() if name_match else ""
-        if verbatim_depth or not name_match or tag.startswith("</"):
+        if verbatim_depth or not name_match or tag.startswith("</") or not attributes:
             out.append(tag)
         else:
             last = 0
