@@ -14,6 +14,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
 from django.db import DataError
 
 # What a well-formed but impossible lookup value raises: datetime arithmetic past year 9999 or before year 1
@@ -63,5 +65,31 @@ class SafeChangeListMixin:
         return super().get_search_results(request, queryset, search_term)
 
 
+class SafeAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete widget looks the posted value up again when a form with errors is shown back; a value
+    that is no key at all (a NUL, a number past the column's range, sent by hand) made that lookup a 500 instead of
+    the form's own error. Such values are left out of the lookup (the field reports them as an invalid choice)."""
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.target_field
+
+        def is_key(candidate) -> bool:
+            try:
+                key = target.to_python(candidate)
+            except (ValidationError, TypeError, ValueError):
+                return False
+            if isinstance(key, int):
+                return -(2**63) <= key < 2**63
+            return "\x00" not in str(key)
+
+        return super().optgroups(name, [v for v in value if is_key(v)], attr)
+
+
 class ModelAdmin(SafeChangeListMixin, admin.ModelAdmin):
-    """``admin.ModelAdmin`` with ``SafeChangeList``; every model admin of this project derives from it."""
+    """``admin.ModelAdmin`` with ``SafeChangeList`` and ``SafeAutocompleteSelect``; every model admin of this project
+    derives from it."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
