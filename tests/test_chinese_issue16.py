@@ -149,3 +149,11 @@ def test_house_lexicon_entries_carry_domain_and_reason():
 def test_the_old_four_column_lexicon_format_still_reads():
     term = chinese.parse_house_line("账户\t帳戶\ty\tTaiwan writes 帳")
     assert term == chinese.Term("账户", "帳戶", True, "Taiwan writes 帳", "")
+
+
+@pytest.mark.parametrize(("hans", "hant"), [("启动司法程序", "啟動司法程序"), ("依照法律程序", "依照法律程序"),
+                                            ("违反正当程序", "違反正當程序")])
+def test_a_procedure_stays_a_procedure_both_ways(hans, hant):
+    """Taiwan's 程序 is a procedure (its programs are 程式): never 程式 in Traditional, never 进程 in Simplified."""
+    assert chinese.to_hant(hans) == hant
+    assert chinese.to_hans(hant) == hans
