@@ -338,7 +338,8 @@ class ArticleAdmin(article_list.ArticleListColumnsMixin, mainland.MainlandFixMix
         except (ValidationError, PermissionDenied) as exc:
             self.message_user(request, f"「{article.title}」無法發布：{_error_text(exc)}", messages.ERROR)
         else:
-            self.message_user(request, f"已發布「{article.title}」。", messages.SUCCESS)
+            self.message_user(request, publishing.outcome_message(request, article, Article.Status.REVIEW),
+                              messages.SUCCESS)
         return redirect("admin:articles_article_review_queue")
 
     def review_send_back_view(self, request, pk: int):

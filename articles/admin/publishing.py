@@ -36,7 +36,7 @@ def _link(url: str) -> SafeString:
 
 
 def outcome_message(request: HttpRequest, article: Article, old_status: str) -> SafeString | None:
-    """What a save did for readers, or None when it changed nothing they see (a draft saved, sent to review)."""
+    """What a save did for readers (or, sent to review, for the editors), or None for a draft saved as a draft."""
     title, new = article.title, article.status
     if new == Article.Status.PUBLISHED:
         if old_status == Article.Status.PUBLISHED:
@@ -54,6 +54,8 @@ def outcome_message(request: HttpRequest, article: Article, old_status: str) -> 
                            live_url(request, article))
     if new == Article.Status.ARCHIVED and old_status != Article.Status.ARCHIVED:
         return format_html("已封存「{}」，讀者已看不到這篇文章。", title)
+    if new == Article.Status.REVIEW and old_status != Article.Status.REVIEW:
+        return format_html("已把「{}」送審，編輯會在「待審文章」裡看到它；核准前讀者看不到。", title)
     return None
 
 
