@@ -81,7 +81,8 @@ class ArticleAdmin(article_list.ArticleListColumnsMixin, mainland.MainlandFixMix
         return super().get_queryset(request).annotate(has_pending_upstream=selectors.pending_upstream_exists())
 
     def has_publish_permission(self, request: HttpRequest) -> bool:
-        """For ``@admin.action(permissions=["publish"])``: the bulk publish and unpublish are the editors'."""
+        """For ``@admin.action(permissions=["publish"])``: bulk publish, unpublish and upstream dismissal are the
+        editors' (``WRITER_REFUSALS`` answers a writer who posts one anyway)."""
         return request.user.has_perm(services.PUBLISH_PERMISSION)
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
