@@ -21,7 +21,7 @@ class ArticleAdminForm(forms.ModelForm):
     user = None
     original_url = forms.URLField(label="原文網址", max_length=500, required=False, assume_scheme="https")
     # The version this form was opened at; a save based on an older one is refused (optimistic locking).
-    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    base_version = forms.IntegerField(label="開啟時的版本", widget=forms.HiddenInput, required=False, min_value=0)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

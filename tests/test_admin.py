@@ -137,11 +137,11 @@ def test_bulk_actions_go_through_the_reprint_gate(editor_client):
     blocked = ArticleFactory(source=SourceFactory(name="無授權", reprint_permission="none"))
     response = editor_client.post(
         reverse("admin:articles_article_changelist"),
-        {"action": "action_publish", "_selected_action": [good.pk, blocked.pk]},
+        {"action": "action_publish", "_selected_action": [good.pk, blocked.pk], "post": "yes"},  # confirmed
         follow=True,
     )
     messages = [str(m) for m in get_messages(response.wsgi_request)]
-    assert "已發布 1 篇文章。" in messages
+    assert any(m.startswith(f"已發布 1 篇文章：「{good.title}」") for m in messages), messages
     assert any("無授權" in m for m in messages)
     good.refresh_from_db()
     blocked.refresh_from_db()

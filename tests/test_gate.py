@@ -137,7 +137,8 @@ def test_bulk_publish_action_is_refused_for_a_lapsed_permission(editor_client):
     lapse(lapsed)
     article = ArticleFactory(source=SourceFactory(reprint_permission="own"), original_source=lapsed)
     response = editor_client.post(reverse("admin:articles_article_changelist"),
-                                  {"action": "action_publish", "_selected_action": [article.pk]}, follow=True)
+                                  {"action": "action_publish", "_selected_action": [article.pk], "post": "yes"},
+                                  follow=True)
     assert any("上週到期" in str(m) for m in get_messages(response.wsgi_request))
     assert Article.objects.get(pk=article.pk).status == "draft"
 

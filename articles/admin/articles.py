@@ -13,18 +13,19 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from articles import selectors, services, views
-from articles.admin import base, history, mainland, upstream
+from articles.admin import article_list, base, history, mainland, publishing, upstream
 from articles.admin.related import RelatedArticleInline
 from articles.forms import ArticleAdminForm
 from articles.models import Article, Revision
 from newsroom import converters  # noqa: F401 - registers <id:...> for get_urls
 
-STATUS_COLOURS = {
-    Article.Status.DRAFT: "#6b7280",
-    Article.Status.REVIEW: "#b45309",
-    Article.Status.SCHEDULED: "#1d4ed8",
-    Article.Status.PUBLISHED: "#15803d",
-    Article.Status.ARCHIVED: "#374151",
+WRITER_STATUS_ERROR = ("只有編輯可以發布、排程或封存文章；這次沒有儲存。請把狀態改為「待審」送交編輯，"
+                       "或改為「草稿」先存起來。")
+# Bulk actions a writer is not offered, and what a writer who posts one anyway is told.
+WRITER_REFUSALS = {
+    "action_publish": "只有編輯可以發布文章；撰稿人請把文章送審。",
+    "action_unpublish": "只有編輯可以下架文章。",
+    "action_dismiss_upstream": "只有編輯可以處理上游更新。",
 }
 
 
@@ -35,14 +36,15 @@ def _error_text(exc: Exception) -> str:
 
 
 @admin.register(Article)
-class ArticleAdmin(mainland.MainlandFixMixin, base.ModelAdmin):
+class ArticleAdmin(article_list.ArticleListColumnsMixin, mainland.MainlandFixMixin, base.ModelAdmin):
     form = ArticleAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    list_display = ["thumbnail", "title", "status_badge", "upstream_badge", "source", "publish_at", "tag_list",
-                    "updated_by"]
-    list_display_links = ["title"]
+    # Six columns that fit 1280 px beside the filters (static/css/admin-desk.css keeps titles to two lines and
+    # pills on one); every column reads only the row and its select_related sources, so the query count stays flat.
+    list_display = ["title_column", "status_badge", "source", "permission_state", "updated", "share_total"]
+    list_display_links = ["title_column"]
     list_filter = ["status", upstream.PendingUpstreamFilter, "language", "source", "publish_at"]
-    list_select_related = ["source", "original_source", "featured_image", "updated_by"]  # status_badge: is_public
+    list_select_related = ["source", "original_source", "updated_by"]  # status_badge, permission_state: sources
     search_fields = ["title", "summary", "guid", "original_url", "author"]
     date_hierarchy = "publish_at"
     autocomplete_fields = ["source", "original_source", "featured_image"]
@@ -51,6 +53,8 @@ class ArticleAdmin(mainland.MainlandFixMixin, base.ModelAdmin):
                        "review_feedback", "upstream_notice"]
     inlines = [RelatedArticleInline]
     actions = ["action_submit_for_review", "action_publish", "action_unpublish", "action_dismiss_upstream"]
+    # Writers choose among these; the other statuses are the editors' (services.PUBLISH_PERMISSION).
+    WRITER_STATUSES = (Article.Status.DRAFT, Article.Status.REVIEW)
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body", "language", "author", "tags", "featured_image",
                            "base_version"]}),
@@ -71,10 +75,24 @@ class ArticleAdmin(mainland.MainlandFixMixin, base.ModelAdmin):
 
     class Media:
         js = ["js/admin-tags.js"]
+        css = {"all": ["css/admin-desk.css"]}
 
     def get_queryset(self, request):
-        return (super().get_queryset(request).prefetch_related("tagged_items__tag")
-                .annotate(has_pending_upstream=selectors.pending_upstream_exists()))
+        return super().get_queryset(request).annotate(has_pending_upstream=selectors.pending_upstream_exists())
+
+    def has_publish_permission(self, request: HttpRequest) -> bool:
+        """For ``@admin.action(permissions=["publish"])``: bulk publish, unpublish and upstream dismissal are the
+        editors' (``WRITER_REFUSALS`` answers a writer who posts one anyway)."""
+        return request.user.has_perm(services.PUBLISH_PERMISSION)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "status" and not self.has_publish_permission(request):
+            # A writer is offered only what a writer may do; a posted 已發布 is a form error, never a silent no-op.
+            kwargs["choices"] = [(value, label) for value, label in Article.Status.choices
+                                 if value in self.WRITER_STATUSES]
+            kwargs["error_messages"] = {"invalid_choice": WRITER_STATUS_ERROR}
+            kwargs["help_text"] = "存成「草稿」繼續寫，或選「待審」送交編輯；發布與排程由編輯處理。"
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -89,11 +107,25 @@ class ArticleAdmin(mainland.MainlandFixMixin, base.ModelAdmin):
         return allowed
 
     def save_model(self, request, obj, form, change):
+        old_status = form.initial.get("status", "") if change else ""
         services.article_set_status(article=obj, status=form.cleaned_data["status"], user=request.user,
                                     expected_version=form.cleaned_data.get("base_version") if change else None)
+        # Said instead of the admin's generic 「修改成功」 (message_user below).
+        request._article_outcome = publishing.outcome_message(request, obj, old_status)
+
+    def message_user(self, request, message, level=messages.INFO, extra_tags="", fail_silently=False):
+        outcome = getattr(request, "_article_outcome", None)
+        if outcome is not None and level == messages.SUCCESS:
+            request._article_outcome = None
+            message = outcome
+        super().message_user(request, message, level, extra_tags, fail_silently)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))
+        if not self.has_publish_permission(request):
+            # The publishing time is an editor's choice (scheduling): a writer is not shown a field they cannot use.
+            fieldsets = [(name, {**options, "fields": [f for f in options["fields"] if f != "publish_at"]})
+                         for name, options in fieldsets]
         if obj is not None and selectors.article_latest_send_back(article=obj) is not None:
             fieldsets.insert(0, ("編輯退回意見", {"fields": ["review_feedback"],
                                               "description": "編輯把這篇文章退回修改；改好後請再送審。"}))
@@ -165,59 +197,45 @@ class ArticleAdmin(mainland.MainlandFixMixin, base.ModelAdmin):
             for row in rows))
         return format_html('<ol class="related-computed" data-related-computed>{}</ol>', items)
 
-    # --- list columns -------------------------------------------------------------
-    @admin.display(description="縮圖")
-    def thumbnail(self, obj: Article) -> str:
-        if not obj.featured_image_id:
-            return "—"
-        return format_html('<img src="{}" alt="" style="height:40px;width:64px;object-fit:cover;border-radius:4px">',
-                           obj.featured_image.file.url)
-
-    @admin.display(description="狀態", ordering="status")
-    def status_badge(self, obj: Article) -> str:
-        label = obj.get_status_display()
-        if obj.status == Article.Status.SCHEDULED and obj.is_public:
-            label = "已發布（排程到期）"
-        return format_html('<span style="color:#fff;background:{};padding:2px 8px;border-radius:10px">{}</span>',
-                           STATUS_COLOURS.get(obj.status, "#6b7280"), label)
-
-    @admin.display(description="上游更新", ordering="-has_pending_upstream")
-    def upstream_badge(self, obj: Article) -> str:
-        if not getattr(obj, "has_pending_upstream", False):
-            return ""
-        return format_html('<span data-upstream-badge style="color:#b45309;font-weight:bold">{}</span>', "待確認")
-
-    @admin.display(description="標籤")
-    def tag_list(self, obj: Article) -> str:
-        return format_html_join("、", "{}", ((item.tag.name,) for item in obj.tagged_items.all())) or "—"
-
     # --- bulk actions, through the same services as the form ----------------------
-    def _bulk(self, request, queryset, service, done: str) -> None:
-        ok, failures = 0, []
+    def _bulk(self, request, queryset, service, done: str, *, links: bool = False) -> None:
+        ok, failures = [], []
         for article in queryset:
             try:
                 service(article=article, user=request.user)
-                ok += 1
+                ok.append(article)
             except (ValidationError, PermissionDenied) as exc:
                 failures.append(f"「{article.title}」：{_error_text(exc)}")
         if ok:
-            self.message_user(request, f"{done} {ok} 篇文章。", messages.SUCCESS)
+            self.message_user(request, publishing.bulk_done_message(request, done, ok, links=links),
+                              messages.SUCCESS)
         for failure in failures:
             self.message_user(request, failure, messages.ERROR)
+
+    def response_action(self, request, queryset):
+        # The editors' actions are not offered to a writer; one posted anyway is refused in words, not ignored.
+        action = request.POST.get("action", "")
+        if action in WRITER_REFUSALS and not self.has_publish_permission(request):
+            self.message_user(request, WRITER_REFUSALS[action], messages.ERROR)
+            return redirect(request.get_full_path())
+        return super().response_action(request, queryset)
 
     @admin.action(description="送審所選文章")
     def action_submit_for_review(self, request, queryset):
         self._bulk(request, queryset, services.article_submit_for_review, "已送審")
 
-    @admin.action(description="發布所選文章")
+    @admin.action(description="發布所選文章…", permissions=["publish"])
     def action_publish(self, request, queryset):
-        self._bulk(request, queryset, services.article_publish, "已發布")
+        if request.POST.get("post") != "yes":
+            return publishing.confirm_bulk_publish(self, request, queryset)
+        self._bulk(request, queryset, services.article_publish, "已發布", links=True)
+        return None
 
-    @admin.action(description="下架所選文章（改回草稿）")
+    @admin.action(description="下架所選文章（改回草稿）", permissions=["publish"])
     def action_unpublish(self, request, queryset):
         self._bulk(request, queryset, services.article_unpublish, "已下架")
 
-    @admin.action(description="忽略所選文章的上游更新（維持目前內容）")
+    @admin.action(description="忽略所選文章的上游更新（維持目前內容）", permissions=["publish"])
     def action_dismiss_upstream(self, request, queryset):
         self._bulk(request, queryset.filter(selectors.pending_upstream_exists()),
                    services.revision_dismiss_upstream, "已忽略上游更新，共")
@@ -321,7 +339,8 @@ class ArticleAdmin(mainland.MainlandFixMixin, base.ModelAdmin):
         except (ValidationError, PermissionDenied) as exc:
             self.message_user(request, f"「{article.title}」無法發布：{_error_text(exc)}", messages.ERROR)
         else:
-            self.message_user(request, f"已發布「{article.title}」。", messages.SUCCESS)
+            self.message_user(request, publishing.outcome_message(request, article, Article.Status.REVIEW),
+                              messages.SUCCESS)
         return redirect("admin:articles_article_review_queue")
 
     def review_send_back_view(self, request, pk: int):

@@ -10,6 +10,21 @@ from articles.admin import base
 from articles.forms import ImageAdminForm
 from articles.images import renditions
 from articles.models import Image, Rendition
+from newsroom import security
+
+
+def preview_policy() -> str:
+    """The site's Content-Security-Policy with ``blob:`` added to img-src, and nothing else changed: the add form
+    shows the picked file from a local ``blob:`` address before it is uploaded (static/js/admin-focal-point.js).
+    Only the add form is sent this policy; every other page keeps the site's own."""
+    directives = [d.strip() for d in security.content_security_policy().split(";") if d.strip()]
+    if not directives:
+        return ""
+    if not any(d.split()[0] == "img-src" for d in directives):
+        default = next((d.split()[1:] for d in directives if d.split()[0] == "default-src"), ["'self'"])
+        directives.append(" ".join(["img-src", *default]))
+    return "; ".join(f"{d} blob:" if d.split()[0] == "img-src" and "blob:" not in d.split() else d
+                     for d in directives)
 
 
 def _smallest(image: Image, image_format: str = "WEBP") -> Rendition | None:
@@ -21,7 +36,7 @@ def _smallest(image: Image, image_format: str = "WEBP") -> Rendition | None:
 @admin.register(Image)
 class ImageAdmin(base.ModelAdmin):
     form = ImageAdminForm
-    list_display = ["thumbnail", "alt_text", "credit", "ai_generated", "source", "dimensions", "created_at"]
+    list_display = ["thumbnail", "alt_text", "credit", "ai_flag", "source", "dimensions", "created_at"]
     list_select_related = ["source"]
     list_filter = ["ai_generated", "format"]
     search_fields = ["alt_text", "caption", "credit"]
@@ -31,6 +46,7 @@ class ImageAdmin(base.ModelAdmin):
 
     class Media:
         js = ["js/admin-focal-point.js"]
+        css = {"all": ["css/admin-desk.css"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related(
@@ -57,6 +73,21 @@ class ImageAdmin(base.ModelAdmin):
             fieldsets.append(("檔案資訊", {"fields": ["dimensions", "format", "file_size", "created_at", "uploaded_by",
                                                       "renditions_list"]}))
         return fieldsets
+
+    def add_view(self, request, form_url="", extra_context=None):
+        response = super().add_view(request, form_url, extra_context)
+        policy = preview_policy()
+        if policy:
+            response["Content-Security-Policy"] = policy
+        return response
+
+    @admin.display(description="AI 生成", ordering="ai_generated")
+    def ai_flag(self, obj: Image) -> str:
+        # Words, not Django's boolean icon (whose alt text reads "True"/"False").
+        if obj.ai_generated:
+            return format_html('<span class="desk-pill" style="background:#7c3aed" data-ai-generated>{}</span>',
+                               "AI 生成")
+        return "—"
 
     @admin.display(description="縮圖")
     def thumbnail(self, obj: Image) -> str:

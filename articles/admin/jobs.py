@@ -24,6 +24,10 @@ if admin.site.is_registered(DBTaskResult):
 RECENT = datetime.timedelta(days=1)
 
 
+def _when(value: datetime.datetime | None) -> str:
+    return f"{timezone.localtime(value):%Y-%m-%d %H:%M:%S}" if value else "—"
+
+
 def job_state(job: DBTaskResult) -> str:
     """The state in editors' words (a job waiting for a retry still shows its last error)."""
     if job.status == TaskResultStatus.READY:
@@ -57,15 +61,17 @@ class JobStateFilter(admin.SimpleListFilter):
 
 @admin.register(BackgroundJob)
 class BackgroundJobAdmin(base.ModelAdmin):
-    list_display = ["task_label", "arguments", "state", "attempts", "enqueued_at", "started_at", "finished_at",
+    # django-tasks-db labels its own fields in English: the times, id and workers are shown through the columns
+    # below, which carry Chinese labels.
+    list_display = ["task_label", "arguments", "state", "attempts", "enqueued", "started", "finished",
                     "next_attempt", "error"]
     list_filter = [JobStateFilter]
     search_fields = ["task_path", "job_key__key"]
     ordering = ["-enqueued_at"]
     list_per_page = 50
     actions = ["retry"]
-    fields = ["id", "task_label", "key", "arguments", "state", "attempts", "enqueued_at", "started_at",
-              "finished_at", "next_attempt", "error", "formatted_traceback", "worker_ids"]
+    fields = ["job_id", "task_label", "key", "arguments", "state", "attempts", "enqueued", "started",
+              "finished", "next_attempt", "error", "formatted_traceback", "workers"]
     readonly_fields = fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -93,6 +99,26 @@ class BackgroundJobAdmin(base.ModelAdmin):
     @admin.display(description="已嘗試")
     def attempts(self, job: DBTaskResult) -> int:
         return len(job.worker_ids)
+
+    @admin.display(description="工作編號")
+    def job_id(self, job: DBTaskResult) -> str:
+        return str(job.pk)
+
+    @admin.display(description="排入時間", ordering="enqueued_at")
+    def enqueued(self, job: DBTaskResult) -> str:
+        return _when(job.enqueued_at)
+
+    @admin.display(description="開始時間", ordering="started_at")
+    def started(self, job: DBTaskResult) -> str:
+        return _when(job.started_at)
+
+    @admin.display(description="完成時間", ordering="finished_at")
+    def finished(self, job: DBTaskResult) -> str:
+        return _when(job.finished_at)
+
+    @admin.display(description="執行者")
+    def workers(self, job: DBTaskResult) -> str:
+        return "、".join(job.worker_ids) or "—"
 
     @admin.display(description="下次執行")
     def next_attempt(self, job: DBTaskResult) -> str:

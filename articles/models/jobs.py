@@ -15,6 +15,9 @@ class BackgroundJob(DBTaskResult):
         verbose_name = "背景工作"
         verbose_name_plural = "背景工作"
 
+    def __str__(self) -> str:
+        return f"{self.task_path.rsplit('.', 1)[-1]}（{self.pk}）"
+
 
 class JobKey(models.Model):
     """A job's coalescing key: while ``waiting``, a new job with the same key is not added (see articles.jobs)."""

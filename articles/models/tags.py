@@ -14,6 +14,11 @@ from articles.text import chinese
 class Tag(StoredSlugMixin, TagBase):
     """One tag per concept whatever the script: the name is kept in Traditional form."""
 
+    # taggit's own fields, declared again only for labels an editor reads (taggit has no Traditional Chinese).
+    name = models.CharField("名稱", unique=True, max_length=100,
+                            help_text="以繁體儲存；輸入簡體也會轉為繁體，簡體版自動產生。")
+    slug = models.SlugField("網址代稱", unique=True, max_length=100, allow_unicode=True,
+                            help_text="出現在標籤頁網址中，一律使用繁體；改了之後，舊網址會永久轉址到新網址。")
     name_hans = models.CharField("簡體名稱", max_length=100, blank=True, editable=False)
 
     class Meta:
