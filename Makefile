@@ -76,7 +76,7 @@ run-env: $(KEY_FILE)
 	@$(RUN_ENV) env | grep -E '^(DEBUG|SECRET_KEY|ALLOWED_HOSTS|PLAIN_STATIC|SECURE_[A-Z_]+)=' | sort
 
 # The background-job worker runs beside gunicorn and stops when gunicorn stops (after finishing its current job).
-serve: install
+serve: install static
 	@echo "Newsroom: http://$(HOST):$(PORT)/  (editors: http://$(HOST):$(PORT)/admin/; background jobs: admin → 背景工作)"
 	$(SITE_ENV) $(PY) manage.py run_tasks --forever & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
