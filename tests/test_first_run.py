@@ -64,6 +64,31 @@ def test_make_run_uses_a_secret_key_from_the_environment_and_writes_none(tmp_pat
     assert not key_file.exists()
 
 
+def dry_run(target: str, key_file: Path) -> list[str]:
+    """The commands `make <target>` would run (nothing is run; the virtualenv is taken as installed)."""
+    result = subprocess.run(["make", "-n", "-o", ".venv/.installed", target, f"SECRET_KEY_FILE={key_file}"],
+                            cwd=ROOT, env=newcomer_env(), capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+def test_every_command_of_make_run_gets_those_settings_and_make_dev_gets_debug(tmp_path):
+    key_file = tmp_path / "secret_key"
+    prefix = (f'DEBUG=0 SECRET_KEY="$(cat {key_file})" ALLOWED_HOSTS=127.0.0.1,localhost PLAIN_STATIC=0 '
+              "SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 SECURE_HSTS_SECONDS=0 ")
+    run = dry_run("run", key_file)
+    for command in ("manage.py migrate", "manage.py collectstatic", "manage.py load_demo --if-empty --accounts",
+                    "manage.py render_pages", "manage.py run_tasks --forever", "gunicorn newsroom.wsgi"):
+        lines = [line for line in run if command in line]
+        assert lines and all(line.lstrip().startswith(prefix) for line in lines), (command, lines)
+    assert run.index(next(line for line in run if "collectstatic" in line)) < run.index(
+        next(line for line in run if "render_pages" in line))  # pages are rendered with the collected files
+    dev = dry_run("dev", key_file)
+    gunicorn = [line for line in dev if "gunicorn newsroom.wsgi" in line]
+    assert gunicorn and gunicorn[0].lstrip().startswith("DEBUG=1 GUNICORN_BIND=")
+    assert any(line.strip() == "DEBUG=1 .venv/bin/python manage.py load_demo --if-empty" for line in dev)
+
+
 def test_the_secret_key_file_is_git_ignored():
     result = subprocess.run(["git", "check-ignore", "-q", "var/secret_key"], cwd=ROOT, capture_output=True,
                             timeout=30)
