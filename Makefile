@@ -4,12 +4,35 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
-DEV_ENV := DEBUG=1
 
-.PHONY: help install run serve tasks migrate demo test e2e lint format bench soak backup clean
+# `make run` serves with production settings (DEBUG off, the real 404/500 pages, collected static files) on this
+# machine. settings.py is not weakened for it: like any deploy, it passes SECRET_KEY and ALLOWED_HOSTS in the
+# environment. Without SECRET_KEY in yours, a key is generated once into SECRET_KEY_FILE (git-ignored, mode 0600).
+# Plain http on loopback: no HTTPS redirect, cookies not marked Secure, no HSTS.
+SECRET_KEY_FILE ?= var/secret_key
+RUN_ALLOWED_HOSTS ?= 127.0.0.1,localhost
+ifdef SECRET_KEY
+RUN_KEY :=
+KEY_FILE :=
+else
+RUN_KEY = SECRET_KEY="$$(cat $(SECRET_KEY_FILE))"
+KEY_FILE := $(SECRET_KEY_FILE)
+endif
+RUN_ENV = DEBUG=0 $(RUN_KEY) ALLOWED_HOSTS=$(RUN_ALLOWED_HOSTS) PLAIN_STATIC=0 \
+	SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 SECURE_HSTS_SECONDS=0
+# `make dev`: development settings (DEBUG=1: Django's debug pages, static files straight from static/).
+DEV_ENV := DEBUG=1
+# What the shared targets (migrate, demo, serve, tasks) run with: `make run`'s settings unless `make dev` chose DEBUG.
+SITE_ENV = $(RUN_ENV)
+# Demo accounts: make run asks for the editor and the writer; DEBUG (make dev) adds the operators' admin account.
+DEMO_FLAGS = --accounts
+
+.PHONY: help install run dev serve static tasks migrate demo run-env test e2e lint format bench soak backup clean
 
 help:
-	@echo "make run    - install, migrate, load the demo and serve http://$(HOST):$(PORT) with gunicorn + the job worker"
+	@echo "make run    - install, migrate, load the demo and serve http://$(HOST):$(PORT) with gunicorn + the job worker,"
+	@echo "             with production settings (DEBUG off; PORT=8001 make run for another port)"
+	@echo "make dev    - the same with DEBUG=1 (Django's debug pages, static files served from static/)"
 	@echo "make tasks  - the background-job worker alone (manage.py run_tasks --forever; make run starts one)"
 	@echo "make test   - the whole test suite (pytest)"
 	@echo "make lint   - ruff and the import-linter layer contract (.importlinter)"
@@ -25,24 +48,42 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 install: $(VENV)/.installed
 
-migrate: install
-	$(DEV_ENV) $(PY) manage.py migrate --noinput
+$(SECRET_KEY_FILE):
+	@mkdir -p $(dir $@)
+	@umask 077 && $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@.tmp && mv $@.tmp $@
+	@echo "Generated a secret key for make run in $@ (git-ignored; delete it to log everyone out)."
 
-demo: migrate
-	$(DEV_ENV) $(PY) manage.py load_demo --if-empty
-	$(DEV_ENV) $(PY) manage.py render_pages
+migrate: install $(KEY_FILE)
+	$(SITE_ENV) $(PY) manage.py migrate --noinput
+
+# Production settings serve hashed, compressed files (WhiteNoise's manifest); pages rendered ahead need it too.
+static: install $(KEY_FILE)
+	$(SITE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+
+demo: migrate static
+	$(SITE_ENV) $(PY) manage.py load_demo --if-empty $(DEMO_FLAGS)
+	$(SITE_ENV) $(PY) manage.py render_pages
 
 run: demo serve
 
-# The background-job worker runs beside gunicorn and stops when gunicorn stops (after finishing its current job).
-serve: install
-	@echo "Newsroom: http://$(HOST):$(PORT)/  (editors: http://$(HOST):$(PORT)/admin/; background jobs: admin → 背景工作)"
-	$(DEV_ENV) $(PY) manage.py run_tasks --forever & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
-	$(DEV_ENV) GUNICORN_BIND=$(HOST):$(PORT) WEB_CONCURRENCY=2 $(VENV)/bin/gunicorn newsroom.wsgi
+dev: SITE_ENV = $(DEV_ENV)
+dev: DEMO_FLAGS =
+dev: demo serve
 
-tasks: install
-	$(DEV_ENV) $(PY) manage.py run_tasks --forever
+# The settings `make run` passes in the environment (this machine's generated key included); tests/test_first_run.py
+# starts Django with exactly these.
+run-env: $(KEY_FILE)
+	@$(RUN_ENV) env | grep -E '^(DEBUG|SECRET_KEY|ALLOWED_HOSTS|PLAIN_STATIC|SECURE_[A-Z_]+)=' | sort
+
+# The background-job worker runs beside gunicorn and stops when gunicorn stops (after finishing its current job).
+serve: install static
+	@echo "Newsroom: http://$(HOST):$(PORT)/  (editors: http://$(HOST):$(PORT)/admin/; background jobs: admin → 背景工作)"
+	$(SITE_ENV) $(PY) manage.py run_tasks --forever & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	$(SITE_ENV) GUNICORN_BIND=$(HOST):$(PORT) WEB_CONCURRENCY=2 $(VENV)/bin/gunicorn newsroom.wsgi
+
+tasks: install $(KEY_FILE)
+	$(SITE_ENV) $(PY) manage.py run_tasks --forever
 
 test: install
 	$(PY) -m pytest

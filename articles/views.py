@@ -29,8 +29,9 @@ def _page(request: HttpRequest, queryset):
     return paginate(queryset, request.GET.get("page"))
 
 
-def _cards(request: HttpRequest, articles):
-    return selectors.article_cards_page(articles=articles, page=request.GET.get("page"), language=request.LANGUAGE_CODE)
+def _cards(request: HttpRequest, articles, *, count: bool = False):
+    return selectors.article_cards_page(articles=articles, page=request.GET.get("page"), language=request.LANGUAGE_CODE,
+                                        count=count)
 
 
 @require_safe
@@ -75,7 +76,7 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("沒有這個標籤。")
     if moved:  # an old slug, or one typed in Simplified (比特币 finds the tag stored as 比特幣)
         return redirect(tag, permanent=True)
-    page = _cards(request, selectors.article_list_for_tag(tag=tag))
+    page = _cards(request, selectors.article_list_for_tag(tag=tag), count=True)
     response = render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
     return cacheable(_public(response), ["list:all"])
 
@@ -87,7 +88,7 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("沒有這個來源。")
     if moved:  # an old slug (a Simplified one from before slugs were Traditional, or one an editor changed)
         return redirect(source, permanent=True)
-    page = _cards(request, selectors.article_list_for_source(source=source))
+    page = _cards(request, selectors.article_list_for_source(source=source), count=True)
     response = render(request, "articles/source_detail.html", {"source": source, "page": page})
     return cacheable(_public(response), ["list:all"])
 
@@ -98,6 +99,8 @@ def search(request: HttpRequest) -> HttpResponse:
     with chinese.one_glossary():
         results = selectors.article_search(query=query) if query else None
         page = _page(request, results) if results is not None else None
+        if page is not None:  # the ranked ids are already in hand: counting them costs no query
+            page.total, page.total_more = len(results.ids), results.capped
         # The query (not the articles) is converted, so its words can be marked in the reader's script.
         needles = [chinese.to_script(word, request.LANGUAGE_CODE) for word in query.split()]
     response = render(request, "articles/search.html", {"query": query, "page": page, "needles": needles})

@@ -2,7 +2,9 @@
 
 Development: ``DEBUG=1`` gives a throwaway secret key and local hosts.
 Production (``DEBUG`` unset): ``SECRET_KEY`` and ``ALLOWED_HOSTS`` are required, and
-start-up stops with a clear message when either is missing.
+start-up stops with a clear message when either is missing. ``make run`` is production on this
+machine: it passes both in the environment (a key generated once into ``var/secret_key``), as a
+deploy does, rather than relying on any fallback here.
 """
 
 import os
@@ -228,6 +230,9 @@ STORAGES = {
         )
     },
 }
+# What browsers ask for at the site's root (/favicon.ico, /manifest.webmanifest, the app icons): WhiteNoise serves it.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
+WHITENOISE_MIMETYPES = {".webmanifest": "application/manifest+json"}
 FILE_UPLOAD_PERMISSIONS = 0o644
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

@@ -16,6 +16,7 @@ from .drawing import draw_image
 from .loader import (
     ARTICLES,
     DEMO_ACCOUNTS,
+    DEMO_ADMIN,
     DEMO_PASSWORD,
     IMAGES,
     SOURCES,
@@ -27,6 +28,7 @@ from .loader import (
 __all__ = [
     "ARTICLES",
     "DEMO_ACCOUNTS",
+    "DEMO_ADMIN",
     "DEMO_PASSWORD",
     "IMAGES",
     "SOURCES",

@@ -35,6 +35,8 @@ ARTICLE_FIELDS = {
     "required": {"guid", "source", "language", "status", "tags", "title", "summary", "author"},
     "optional": {"image", "days_ago", "days_ahead", "original_source", "original_url"},
 }
+# The page labels a credit itself (圖片來源：…): a credit written with the label would read twice.
+CREDIT_LABELS = ("圖片來源", "图片来源")
 # What each status needs to know about time: a published article's age, a scheduled one's wait.
 STATUS_FIELDS = {"published": "days_ago", "scheduled": "days_ahead", "review": None, "draft": None}
 
@@ -154,6 +156,9 @@ def _check_references(directory: Path, sources: list[dict], images: list[dict], 
         _choice(image["pattern"], PATTERNS, f"圖片「{image['key']}」的 pattern", images_path)
         if image["source"] is not None:
             _choice(image["source"], source_keys, f"圖片「{image['key']}」的 source", images_path)
+        if str(image["credit"]).startswith(CREDIT_LABELS):
+            raise DemoContentError(images_path, f"圖片「{image['key']}」的 credit 不要以「圖片來源」開頭："
+                                                "頁面會自己加上，否則讀者會看到「圖片來源：圖片來源：…」")
     for article in articles:
         path = directory / "articles" / f"{article['guid']}.json"
         _choice(article["language"], languages, "language", path)

@@ -166,20 +166,33 @@ def load_demo(*, stdout=None) -> DemoResult:
     return result
 
 
-DEMO_PASSWORD = "newsroom-demo"  # noqa: S105 - local demo accounts only, created only with DEBUG on
-DEMO_ACCOUNTS = (("editor", "editors", True), ("writer", "writers", False))
+DEMO_PASSWORD = "newsroom-demo"  # noqa: S105 - local demo accounts: DEBUG, or asked for by make run (loopback)
+# (username, group): an editor who may publish and a writer who drafts and submits for review. Neither is a
+# superuser: they see the desk as an editor and a writer do.
+DEMO_ACCOUNTS = (("editor", "editors"), ("writer", "writers"))
+# The operators' account (people, groups, every setting): a superuser, created only in DEBUG or when asked.
+DEMO_ADMIN = "admin"
 
 
-def ensure_demo_accounts() -> list[str]:
-    """Create the local demo accounts (an editor and a writer) that do not exist yet; return their names."""
+def ensure_demo_accounts(*, demo: bool = True, admin_password: str | None = None) -> list[str]:
+    """Create the demo editor and writer (unless ``demo`` is false) and, given ``admin_password``, the operators'
+    superuser ``admin``, those that do not exist yet; return the names created. A demo editor that an older
+    version made a superuser (still on the demo password) becomes an editor like the others."""
     from django.contrib.auth.models import Group, User
 
     created = []
-    for username, group_name, superuser in DEMO_ACCOUNTS:
-        if User.objects.filter(username=username).exists():
-            continue
-        user = User.objects.create_user(username=username, password=DEMO_PASSWORD, is_staff=True,
-                                        is_superuser=superuser)
-        user.groups.add(Group.objects.get(name=group_name))
-        created.append(username)
+    for username, group_name in DEMO_ACCOUNTS if demo else ():
+        group = Group.objects.get(name=group_name)
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User.objects.create_user(username=username, password=DEMO_PASSWORD, is_staff=True)
+            user.groups.add(group)
+            created.append(username)
+        elif user.is_superuser and user.check_password(DEMO_PASSWORD):
+            user.is_superuser = False
+            user.save(update_fields=["is_superuser"])
+            user.groups.add(group)
+    if admin_password is not None and not User.objects.filter(username=DEMO_ADMIN).exists():
+        User.objects.create_superuser(username=DEMO_ADMIN, password=admin_password, email="")
+        created.append(DEMO_ADMIN)
     return created

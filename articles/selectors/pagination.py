@@ -18,6 +18,10 @@ class Page:
     number: int
     has_next: bool
     per_page: int
+    # How many articles the whole list holds, for pages that show it (None: not counted). ``total_more``: counting
+    # stopped at ``total``, so the list holds at least that many (a count never walks a whole large archive).
+    total: int | None = None
+    total_more: bool = False
 
     @property
     def start_index(self) -> int:

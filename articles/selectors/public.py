@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Exists, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
 from articles import search
@@ -63,15 +63,36 @@ def _for_page(articles: QuerySet) -> QuerySet:
                                                "featured_image__source")
 
 
-def article_cards_page(*, articles: QuerySet[Article], page: str | None, language: str) -> Page:
+# Tag and source pages say how many articles they hold, counting up to this many ("1000 篇以上" beyond).
+LIST_COUNT_CAP = 1000
+
+
+class _CountOf(Subquery):
+    """``(SELECT COUNT(*) FROM (<queryset>))``. It refers to nothing outside itself, so the database computes it once
+    for the whole page query (SQLite reuses an uncorrelated scalar subquery; PostgreSQL makes it an InitPlan)."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) counted)"
+
+
+def article_cards_page(*, articles: QuerySet[Article], page: str | None, language: str,
+                       count: bool = False) -> Page:
     """A page of a public list (``articles``: one of the ``article_list_*`` querysets), each article with its stored
     card (``articles.pages``) in ``stored_card``: one query when every card is stored. Articles without one
-    (not rendered yet, or by an older build) are fetched whole, with their tags and pictures, to render live."""
+    (not rendered yet, or by an older build) are fetched whole, with their tags and pictures, to render live.
+    ``count``: the page's ``total`` is the list's size (up to ``LIST_COUNT_CAP``), counted inside that same query."""
     card = ArticlePage.objects.filter(article=OuterRef("pk"), language=language, build=current_build(),
                                       version=OuterRef("page_version"))
     light = (articles.prefetch_related(None).select_related(None).defer("body", "body_hant", "body_hans")
              .annotate(stored_card=Subquery(card.values("card")[:1])))
+    if count:
+        every = articles.prefetch_related(None).select_related(None).order_by().values("pk")[:LIST_COUNT_CAP + 1]
+        light = light.annotate(list_total=_CountOf(every, output_field=IntegerField()))
     result = paginate(light, page)
+    if count:
+        # An empty page past the end knows nothing of the list's size; an empty first page means none.
+        total = result.object_list[0].list_total if result.object_list else (0 if result.number == 1 else None)
+        if total is not None:
+            result.total, result.total_more = min(total, LIST_COUNT_CAP), total > LIST_COUNT_CAP
     missing = [article.pk for article in result.object_list if not article.stored_card]
     if missing:
         whole = articles.filter(pk__in=missing).in_bulk()
@@ -202,8 +223,10 @@ class StoredPage(NamedTuple):
 class SearchResults:
     """Ranked search hits, fetched a page at a time (sliceable like a queryset)."""
 
-    def __init__(self, ids: list[int]):
+    def __init__(self, ids: list[int], *, capped: bool = False):
         self.ids = ids
+        # The ranking stopped at search.MAX_RESULTS matches: there may be more than ``ids``.
+        self.capped = capped
 
     def __getitem__(self, item: slice) -> list[Article]:
         wanted = self.ids[item]
@@ -219,4 +242,4 @@ def article_search(*, query: str) -> SearchResults:
     public = dict(Article.objects.published().filter(pk__in=list(scores)).values_list("pk", "listed_at"))
     # Relevance first; equally relevant articles newest first.
     ordered = sorted(public, key=lambda pk: (round(scores[pk], 6), -public[pk].timestamp()))
-    return SearchResults(ordered)
+    return SearchResults(ordered, capped=len(scores) >= search.MAX_RESULTS)
