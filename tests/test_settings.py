@@ -10,7 +10,9 @@ from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
 # What a production shell would not have: the test run's own settings and switches.
-NOT_IN_PRODUCTION = {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+# Not inherited from the shell that runs the tests (a developer's `make run` settings switch HTTPS off).
+NOT_IN_PRODUCTION = {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "SECURE_COOKIES",
+                     "SECURE_HSTS_SECONDS", "SECURE_SSL_REDIRECT", "PLAIN_STATIC"}
 
 
 def run_django(env_overrides: dict, code: str = "import django; django.setup(); print('started')"):
