@@ -89,9 +89,19 @@ def test_the_add_form_has_the_bar_and_a_writer_is_not_offered_publish(writer_cli
 def test_the_bars_publish_button_publishes(editor_client, writer_client):
     article = ArticleFactory(status=Article.Status.DRAFT)
     change = reverse("admin:articles_article_change", args=[article.pk])
-    response = editor_client.post(change, article_form_data(article, _publish="儲存並發布"))
-    assert response.status_code == 302
-    assert Article.objects.get(pk=article.pk).status == Article.Status.PUBLISHED
+    response = editor_client.post(change, article_form_data(article, _publish="儲存並發布"), follow=True)
+    published = Article.objects.get(pk=article.pk)
+    assert published.status == Article.Status.PUBLISHED
+    # What happened, with the live link (publishing.outcome_message), not the generic 「修改成功」.
+    said = [str(m) for m in response.context["messages"]]
+    assert any(published.get_absolute_url() in m for m in said), said
+
+    later = datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC)
+    scheduled = ArticleFactory(status=Article.Status.SCHEDULED, publish_at=later)
+    editor_client.post(reverse("admin:articles_article_change", args=[scheduled.pk]), article_form_data(
+        scheduled, status="scheduled", publish_at_0="2030-01-01", publish_at_1="08:00", _publish="1"))
+    scheduled = Article.objects.get(pk=scheduled.pk)
+    assert scheduled.status == Article.Status.PUBLISHED and scheduled.publish_at < later  # published now
 
     draft = ArticleFactory(status=Article.Status.DRAFT)
     change = reverse("admin:articles_article_change", args=[draft.pk])

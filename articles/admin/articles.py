@@ -125,8 +125,7 @@ class ArticleAdmin(publishbar.PublishBarMixin, article_list.ArticleListColumnsMi
         fieldsets = list(super().get_fieldsets(request, obj))
         if not self.has_publish_permission(request):
             # The publishing time is an editor's choice (scheduling): a writer is not shown a field they cannot use.
-            fieldsets = [(name, {**options, "fields": [f for f in options["fields"]
-                                                 if f not in ("publish_at", "schedule_taipei")]})
+            fieldsets = [(name, {**options, "fields": [f for f in options["fields"] if f not in self.SCHEDULE_FIELDS]})
                          for name, options in fieldsets]
         if obj is not None and selectors.article_latest_send_back(article=obj) is not None:
             fieldsets.insert(0, ("編輯退回意見", {"fields": ["review_feedback"],
@@ -383,7 +382,6 @@ class ArticleAdmin(publishbar.PublishBarMixin, article_list.ArticleListColumnsMi
         return super().changelist_view(request, extra_context)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        request = self.publish_request(request)
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except services.ArticleConflict as exc:
@@ -400,5 +398,4 @@ class ArticleAdmin(publishbar.PublishBarMixin, article_list.ArticleListColumnsMi
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context["preview_url"] = reverse("admin:articles_article_preview", args=[obj.pk])
-        context.update(self.publish_bar_context(request, obj))
         return super().render_change_form(request, context, add, change, form_url, obj)

@@ -60,6 +60,9 @@ def preview_slug(title: str, language: str) -> str:
 class PublishBarMixin:
     """For ``ArticleAdmin``: the slug-preview URL, the Taipei-time line and the bar's publish button."""
 
+    # Shown to editors only: scheduling is an editor's choice.
+    SCHEDULE_FIELDS = ("publish_at", "schedule_taipei")
+
     def get_urls(self):
         return [
             path("slug-preview/", self.admin_site.admin_view(self.slug_preview_view),
@@ -78,22 +81,21 @@ class PublishBarMixin:
 
     schedule_taipei.short_description = "台北時間"
 
-    def publish_bar_context(self, request: HttpRequest, obj: Article | None) -> dict:
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         can_publish = request.user.has_perm(services.PUBLISH_PERMISSION)
-        return {
-            "slug_preview_url": reverse("admin:articles_article_slug_preview"),
-            "offer_publish": can_publish and (obj is None or obj.status != Article.Status.PUBLISHED),
-        }
+        context["slug_preview_url"] = reverse("admin:articles_article_slug_preview")
+        context["offer_publish"] = can_publish and (obj is None or obj.status != Article.Status.PUBLISHED)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
-    def publish_request(self, request: HttpRequest) -> HttpRequest:
-        """The bar's 「儲存並發布」: the form posted with status 已發布 (an editor's only; a writer's is ignored, the
-        status field's own check refuses a posted 已發布)."""
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """The bar's 「儲存並發布」 posts the form with status 已發布: an editor's only; a writer's button is not
+        shown and, posted anyway, is ignored (the status stays as the writer chose it)."""
         if request.method == "POST" and PUBLISH_BUTTON in request.POST \
                 and request.user.has_perm(services.PUBLISH_PERMISSION):
             post = request.POST.copy()
             post["status"] = Article.Status.PUBLISHED
             request.POST = post
-        return request
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
 
 @require_GET
