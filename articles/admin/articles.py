@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from articles import selectors, services, views
-from articles.admin import article_list, base, history, mainland, publishing, upstream
+from articles.admin import article_list, base, history, mainland, publishbar, publishing, upstream
 from articles.admin.related import RelatedArticleInline
 from articles.forms import ArticleAdminForm
 from articles.models import Article, Revision
@@ -36,7 +36,8 @@ def _error_text(exc: Exception) -> str:
 
 
 @admin.register(Article)
-class ArticleAdmin(article_list.ArticleListColumnsMixin, mainland.MainlandFixMixin, base.ModelAdmin):
+class ArticleAdmin(publishbar.PublishBarMixin, article_list.ArticleListColumnsMixin, mainland.MainlandFixMixin,
+                   base.ModelAdmin):
     form = ArticleAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     # Six columns that fit 1280 px beside the filters (static/css/admin-desk.css keeps titles to two lines and
@@ -50,7 +51,7 @@ class ArticleAdmin(article_list.ArticleListColumnsMixin, mainland.MainlandFixMix
     autocomplete_fields = ["source", "original_source", "featured_image"]
     readonly_fields = ["conversion_check", "published_at", "share_total", "share_breakdown", "created_at",
                        "created_by", "updated_at", "updated_by", "related_computed", "revision_list", "audit_trail",
-                       "review_feedback", "upstream_notice"]
+                       "review_feedback", "upstream_notice", "schedule_taipei"]
     inlines = [RelatedArticleInline]
     actions = ["action_submit_for_review", "action_publish", "action_unpublish", "action_dismiss_upstream"]
     # Writers choose among these; the other statuses are the editors' (services.PUBLISH_PERMISSION).
@@ -61,7 +62,7 @@ class ArticleAdmin(article_list.ArticleListColumnsMixin, mainland.MainlandFixMix
         ("繁簡轉換檢查", {"fields": ["conversion_check"],
                     "description": "儲存時會自動產生另一種字體的版本。發布前請檢查轉換結果。"}),
         ("來源與版權", {"fields": ["source", "original_source", "original_url", "copyright_notice", "guid"]}),
-        ("發布", {"fields": ["status", "publish_at", "published_at"]}),
+        ("發布", {"fields": ["status", "publish_at", "schedule_taipei", "published_at"]}),
         ("分享", {"fields": ["share_total", "share_breakdown"]}),
         ("相關文章", {"fields": ["related_computed"],
                   "description": "依共同標籤（越少見的標籤越重要）、標題與摘要的相近程度和發布時間自動計算，"
@@ -74,7 +75,7 @@ class ArticleAdmin(article_list.ArticleListColumnsMixin, mainland.MainlandFixMix
     ]
 
     class Media:
-        js = ["js/admin-tags.js"]
+        js = ["js/admin-tags.js", "js/admin-publishbar.js"]
         css = {"all": ["css/admin-desk.css"]}
 
     def get_queryset(self, request):
@@ -124,7 +125,7 @@ class ArticleAdmin(article_list.ArticleListColumnsMixin, mainland.MainlandFixMix
         fieldsets = list(super().get_fieldsets(request, obj))
         if not self.has_publish_permission(request):
             # The publishing time is an editor's choice (scheduling): a writer is not shown a field they cannot use.
-            fieldsets = [(name, {**options, "fields": [f for f in options["fields"] if f != "publish_at"]})
+            fieldsets = [(name, {**options, "fields": [f for f in options["fields"] if f not in self.SCHEDULE_FIELDS]})
                          for name, options in fieldsets]
         if obj is not None and selectors.article_latest_send_back(article=obj) is not None:
             fieldsets.insert(0, ("編輯退回意見", {"fields": ["review_feedback"],
