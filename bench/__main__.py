@@ -6,7 +6,7 @@ this starts is stopped again, also on Ctrl-C.
 
     python -m bench                # everything
     BENCH_SECONDS=4 python -m bench  # shorter wrk runs
-    python -m bench --only pages   # one section: pages, writes, shares, conversion, extras
+    python -m bench --only pages   # one section: pages, admin, writes, shares, conversion, extras
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import shutil
 import subprocess
 import time
 
-from bench import pages, writes
+from bench import admin, pages, writes
 from bench.harness import (  # noqa: F401 - bench.soak imports these from here
     CONNECTIONS,
     DATASETS,
@@ -186,6 +186,8 @@ def report(results: dict) -> str:
                      f"{', '.join(f'{n:.1f}' for n in results['load_average_before'])}")
     if "pages" in results:
         lines += pages.report(results)
+    if "admin" in results:
+        lines += admin.report(results)
     if "writes" in results:
         lines += writes.report(results)
     if "conversion" in results:
@@ -216,8 +218,8 @@ def report(results: dict) -> str:
     return "\n".join(lines)
 
 
-SECTIONS = {"pages": pages.bench_pages, "writes": writes.bench_writes, "conversion": bench_conversion,
-            "shares": bench_shares}
+SECTIONS = {"pages": pages.bench_pages, "admin": admin.bench_admin, "writes": writes.bench_writes,
+            "conversion": bench_conversion, "shares": bench_shares}
 
 
 def main() -> None:
