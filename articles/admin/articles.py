@@ -47,7 +47,9 @@ class ArticleAdmin(publishbar.PublishBarMixin, article_list.ArticleListColumnsMi
     list_filter = ["status", upstream.PendingUpstreamFilter, "language", "source", "publish_at"]
     list_select_related = ["source", "original_source", "updated_by"]  # status_badge, permission_state: sources
     search_fields = ["title", "summary", "guid", "original_url", "author"]
-    date_hierarchy = "publish_at"
+    # No date drill-down: it reads the distinct dates of every row on each request (about 0.9 s at 100,000 articles on
+    # SQLite); the 發布時間 filter gives the same periods as plain ranges, and the list is ordered off an index.
+    show_full_result_count = False  # "N of M" would count the whole table on every filtered page
     autocomplete_fields = ["source", "original_source", "featured_image"]
     readonly_fields = ["conversion_check", "published_at", "share_total", "share_breakdown", "created_at",
                        "created_by", "updated_at", "updated_by", "related_computed", "revision_list", "audit_trail",

@@ -162,6 +162,8 @@ class Article(StoredSlugMixin, models.Model):
             models.Index(fields=["source", "-listed_at", "-id"], name="article_source_listed"),
             # The admin's status filter and publish_scheduled.
             models.Index(fields=["status", "-publish_at"], name="article_status_pub"),
+            # The admin's article list (newest first, whatever the status).
+            models.Index(fields=["-publish_at", "-id"], name="article_pub_desc"),
             models.Index(fields=["original_url"], name="article_original_url"),
         ]
 
