@@ -49,3 +49,39 @@ def free_slug(model: type[models.Model], slug: str, *, pk, max_length: int) -> s
         suffix = f"-{number}"
         candidate = slug[:max_length - len(suffix)] + suffix
     return candidate
+
+
+class FormerSlug(models.Model):
+    """A slug a row had before, kept so its old addresses answer 301 to the new one. A subclass names its row's
+    foreign key in ``OWNER`` and declares ``slug`` (as long as the row's own)."""
+
+    OWNER = ""
+    created_at = models.DateTimeField("改名時間", auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.slug} → {getattr(self, f'{self.OWNER}_id')}"
+
+    @classmethod
+    def remember(cls, *, owner: models.Model, slug: str) -> None:
+        """Keep ``slug`` pointing at ``owner`` (the latest owner of an old slug wins); a live slug is no old one."""
+        cls.objects.update_or_create(slug=slug, defaults={cls.OWNER: owner})
+        cls.objects.filter(slug=owner.slug).delete()
+
+
+def find_by_slug(model: type[models.Model], former: type[FormerSlug], slug: str, *, max_length: int,
+                 ) -> tuple[models.Model | None, bool]:
+    """The row a path's slug names, and whether that slug is an old one (to answer 301): its slug, a slug it had
+    before (``former``), or the same slug typed in Simplified."""
+    found = model.objects.filter(slug=slug).first()
+    if found is not None:
+        return found, False
+    old = former.objects.select_related(former.OWNER).filter(slug=slug).first()
+    if old is not None:
+        return getattr(old, former.OWNER), True
+    converted = traditional_slug(slug, max_length=max_length)
+    if converted and converted != slug:
+        return model.objects.filter(slug=converted).first(), True
+    return None, False

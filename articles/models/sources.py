@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models.slugs import StoredSlugMixin, free_slug, traditional_slug
+from articles.models.slugs import FormerSlug, StoredSlugMixin, find_by_slug, free_slug, traditional_slug
 from articles.text import chinese, variants
 
 
@@ -82,7 +82,7 @@ class Source(StoredSlugMixin, models.Model):
                 "slug", "name_hant", "name_hans", "copyright_hant", "copyright_hans"}
         super().save(*args, **kwargs)
         if former and former != self.slug:
-            FormerSourceSlug.remember(source=self, slug=former)
+            FormerSourceSlug.remember(owner=self, slug=former)
         self.mark_slug_stored()
 
     def get_absolute_url(self) -> str:
@@ -93,18 +93,8 @@ class Source(StoredSlugMixin, models.Model):
 
     @classmethod
     def for_slug(cls, slug: str) -> tuple[Source | None, bool]:
-        """The source a path's slug names, and whether that slug is an old one (to answer 301): its slug, a slug
-        it had before (``FormerSourceSlug``), or the same slug typed in Simplified."""
-        source = cls.objects.filter(slug=slug).first()
-        if source is not None:
-            return source, False
-        former = FormerSourceSlug.objects.select_related("source").filter(slug=slug).first()
-        if former is not None:
-            return former.source, True
-        converted = traditional_slug(slug)
-        if converted and converted != slug:
-            return cls.objects.filter(slug=converted).first(), True
-        return None, False
+        """The source a path's slug names, and whether the slug is an old one (``slugs.find_by_slug``)."""
+        return find_by_slug(cls, FormerSourceSlug, slug, max_length=200)
 
     def localized_copyright(self, language: str) -> str:
         return (self.copyright_hans if language == "zh-hans" else self.copyright_hant) or self.copyright_notice
@@ -138,22 +128,13 @@ class Source(StoredSlugMixin, models.Model):
         )
 
 
-class FormerSourceSlug(models.Model):
+class FormerSourceSlug(FormerSlug):
     """A slug a source had before, kept so its old addresses answer 301 to the new one."""
 
+    OWNER = "source"
     source = models.ForeignKey(Source, verbose_name="來源", on_delete=models.CASCADE, related_name="former_slugs")
     slug = models.SlugField("舊網址代稱", max_length=200, unique=True, allow_unicode=True)
-    created_at = models.DateTimeField("改名時間", auto_now_add=True)
 
     class Meta:
         verbose_name = "來源舊網址"
         verbose_name_plural = "來源舊網址"
-
-    def __str__(self) -> str:
-        return f"{self.slug} → {self.source_id}"
-
-    @classmethod
-    def remember(cls, *, source: Source, slug: str) -> None:
-        """Keep ``slug`` pointing at ``source`` (the latest owner of an old slug wins); a live slug is no old one."""
-        cls.objects.update_or_create(slug=slug, defaults={"source": source})
-        cls.objects.filter(slug=source.slug).delete()

@@ -7,7 +7,7 @@ from django.urls import reverse
 from taggit.managers import _TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
-from articles.models.slugs import StoredSlugMixin, free_slug, traditional_slug
+from articles.models.slugs import FormerSlug, StoredSlugMixin, find_by_slug, free_slug, traditional_slug
 from articles.text import chinese
 
 
@@ -38,7 +38,7 @@ class Tag(StoredSlugMixin, TagBase):
                 self.slug = wanted
         super().save(*args, **kwargs)
         if former and former != self.slug:
-            FormerTagSlug.remember(tag=self, slug=former)
+            FormerTagSlug.remember(owner=self, slug=former)
         self.mark_slug_stored()
 
     def get_absolute_url(self) -> str:
@@ -49,39 +49,21 @@ class Tag(StoredSlugMixin, TagBase):
 
     @classmethod
     def for_slug(cls, slug: str) -> tuple[Tag | None, bool]:
-        """The tag a path's slug names, and whether that slug is an old one (to answer 301): its slug, a slug it
-        had before (``FormerTagSlug``), or the same slug typed in Simplified (比特币 finds 比特幣)."""
-        tag = cls.objects.filter(slug=slug).first()
-        if tag is not None:
-            return tag, False
-        former = FormerTagSlug.objects.select_related("tag").filter(slug=slug).first()
-        if former is not None:
-            return former.tag, True
-        converted = traditional_slug(slug, max_length=100)
-        if converted and converted != slug:
-            return cls.objects.filter(slug=converted).first(), True
-        return None, False
+        """The tag a path's slug names, and whether the slug is an old one (``slugs.find_by_slug``: 比特币 finds
+        比特幣)."""
+        return find_by_slug(cls, FormerTagSlug, slug, max_length=100)
 
 
-class FormerTagSlug(models.Model):
+class FormerTagSlug(FormerSlug):
     """A slug a tag had before, kept so its old addresses answer 301 to the new one."""
 
+    OWNER = "tag"
     tag = models.ForeignKey(Tag, verbose_name="標籤", on_delete=models.CASCADE, related_name="former_slugs")
     slug = models.SlugField("舊網址代稱", max_length=100, unique=True, allow_unicode=True)
-    created_at = models.DateTimeField("改名時間", auto_now_add=True)
 
     class Meta:
         verbose_name = "標籤舊網址"
         verbose_name_plural = "標籤舊網址"
-
-    def __str__(self) -> str:
-        return f"{self.slug} → {self.tag_id}"
-
-    @classmethod
-    def remember(cls, *, tag: Tag, slug: str) -> None:
-        """Keep ``slug`` pointing at ``tag`` (the latest owner of an old slug wins); a live slug is no old one."""
-        cls.objects.update_or_create(slug=slug, defaults={"tag": tag})
-        cls.objects.filter(slug=tag.slug).delete()
 
 
 class CanonicalTagManager(_TaggableManager):
