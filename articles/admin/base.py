@@ -93,3 +93,10 @@ class ModelAdmin(SafeChangeListMixin, admin.ModelAdmin):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
             kwargs["widget"] = SafeAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def error_text(exc: Exception) -> str:
+    """What a refused service call tells the editor: a ValidationError's messages, or the exception's text."""
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc)

@@ -1,43 +1,30 @@
-"""Articles: the form, the list, bulk workflow actions, preview and the most-shared view."""
+"""Articles in the admin: the form and its read-only panels (bulk actions in ``actions``, the extra pages in
+``views``)."""
 
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from articles import selectors, services, views
+from articles import selectors, services
 from articles.admin import article_list, base, history, mainland, publishbar, publishing, upstream
+from articles.admin.articles import actions, views
 from articles.admin.related import RelatedArticleInline
 from articles.forms import ArticleAdminForm
-from articles.models import Article, Revision
-from newsroom import converters  # noqa: F401 - registers <id:...> for get_urls
+from articles.models import Article
 
 WRITER_STATUS_ERROR = ("只有編輯可以發布、排程或封存文章；這次沒有儲存。請把狀態改為「待審」送交編輯，"
                        "或改為「草稿」先存起來。")
-# Bulk actions a writer is not offered, and what a writer who posts one anyway is told.
-WRITER_REFUSALS = {
-    "action_publish": "只有編輯可以發布文章；撰稿人請把文章送審。",
-    "action_unpublish": "只有編輯可以下架文章。",
-    "action_dismiss_upstream": "只有編輯可以處理上游更新。",
-}
-
-
-def _error_text(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc)
 
 
 @admin.register(Article)
-class ArticleAdmin(publishbar.PublishBarMixin, article_list.ArticleListColumnsMixin, mainland.MainlandFixMixin,
-                   base.ModelAdmin):
+class ArticleAdmin(actions.ArticleActionsMixin, views.ArticleViewsMixin, publishbar.PublishBarMixin,
+                   article_list.ArticleListColumnsMixin, mainland.MainlandFixMixin, base.ModelAdmin):
     form = ArticleAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     # Six columns that fit 1280 px beside the filters (static/css/admin-desk.css keeps titles to two lines and
@@ -55,7 +42,6 @@ class ArticleAdmin(publishbar.PublishBarMixin, article_list.ArticleListColumnsMi
                        "created_by", "updated_at", "updated_by", "related_computed", "revision_list", "audit_trail",
                        "review_feedback", "upstream_notice", "schedule_taipei"]
     inlines = [RelatedArticleInline]
-    actions = ["action_submit_for_review", "action_publish", "action_unpublish", "action_dismiss_upstream"]
     # Writers choose among these; the other statuses are the editors' (services.PUBLISH_PERMISSION).
     WRITER_STATUSES = (Article.Status.DRAFT, Article.Status.REVIEW)
     fieldsets = [
@@ -200,183 +186,6 @@ class ArticleAdmin(publishbar.PublishBarMixin, article_list.ArticleListColumnsMi
             for row in rows))
         return format_html('<ol class="related-computed" data-related-computed>{}</ol>', items)
 
-    # --- bulk actions, through the same services as the form ----------------------
-    def _bulk(self, request, queryset, service, done: str, *, links: bool = False) -> None:
-        ok, failures = [], []
-        for article in queryset:
-            try:
-                service(article=article, user=request.user)
-                ok.append(article)
-            except (ValidationError, PermissionDenied) as exc:
-                failures.append(f"「{article.title}」：{_error_text(exc)}")
-        if ok:
-            self.message_user(request, publishing.bulk_done_message(request, done, ok, links=links),
-                              messages.SUCCESS)
-        for failure in failures:
-            self.message_user(request, failure, messages.ERROR)
-
-    def response_action(self, request, queryset):
-        # The editors' actions are not offered to a writer; one posted anyway is refused in words, not ignored.
-        action = request.POST.get("action", "")
-        if action in WRITER_REFUSALS and not self.has_publish_permission(request):
-            self.message_user(request, WRITER_REFUSALS[action], messages.ERROR)
-            return redirect(request.get_full_path())
-        return super().response_action(request, queryset)
-
-    @admin.action(description="送審所選文章")
-    def action_submit_for_review(self, request, queryset):
-        self._bulk(request, queryset, services.article_submit_for_review, "已送審")
-
-    @admin.action(description="發布所選文章…", permissions=["publish"])
-    def action_publish(self, request, queryset):
-        if request.POST.get("post") != "yes":
-            return publishing.confirm_bulk_publish(self, request, queryset)
-        self._bulk(request, queryset, services.article_publish, "已發布", links=True)
-        return None
-
-    @admin.action(description="下架所選文章（改回草稿）", permissions=["publish"])
-    def action_unpublish(self, request, queryset):
-        self._bulk(request, queryset, services.article_unpublish, "已下架")
-
-    @admin.action(description="忽略所選文章的上游更新（維持目前內容）", permissions=["publish"])
-    def action_dismiss_upstream(self, request, queryset):
-        self._bulk(request, queryset.filter(selectors.pending_upstream_exists()),
-                   services.revision_dismiss_upstream, "已忽略上游更新，共")
-
-    # --- preview ------------------------------------------------------------------
-    def get_urls(self):
-        wrap = self.admin_site.admin_view
-        return [
-            path("<id:pk>/preview/", wrap(self.preview_view), name="articles_article_preview"),
-            path("most-shared/", wrap(self.most_shared_view), name="articles_article_most_shared"),
-            path("review/", wrap(self.review_queue_view), name="articles_article_review_queue"),
-            path("review/<id:pk>/approve/", wrap(self.review_approve_view), name="articles_article_review_approve"),
-            path("review/<id:pk>/send-back/", wrap(self.review_send_back_view),
-                 name="articles_article_review_send_back"),
-            path("<id:pk>/revisions/diff/", wrap(self.revision_diff_view), name="articles_article_revision_diff"),
-            path("<id:pk>/revisions/<id:revision_pk>/restore/", wrap(self.revision_restore_view),
-                 name="articles_article_revision_restore"),
-            *super().get_urls(),
-        ]
-
-    def preview_view(self, request, pk: int):
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        return views.article_preview(request, pk)
-
-    def revision_diff_view(self, request, pk: int):
-        article = get_object_or_404(Article, pk=pk)
-        if not self.has_view_permission(request, article):
-            raise PermissionDenied
-        revisions = article.revisions.all()
-        try:
-            old = get_object_or_404(revisions, pk=int(request.GET.get("from", "")))
-            new = get_object_or_404(revisions, pk=int(request.GET.get("to", "")))
-        except ValueError:
-            old, new = None, None
-        if old is None:
-            newest = list(revisions[:2])
-            if len(newest) < 2:
-                self.message_user(request, "這篇文章還沒有兩個版本可以比較。", messages.INFO)
-                return redirect("admin:articles_article_change", pk)
-            new, old = newest
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"比較版本：{article.title}",
-            "opts": self.model._meta,
-            "article": article,
-            "old": old,
-            "new": new,
-            "rows": history.revision_diff_rows(old, new),
-            "can_restore": self.has_change_permission(request, article),
-        }
-        return TemplateResponse(request, "admin/articles/article/revision_diff.html", context)
-
-    def revision_restore_view(self, request, pk: int, revision_pk: int):
-        article = get_object_or_404(Article, pk=pk)
-        revision = get_object_or_404(Revision, pk=revision_pk, article=article)
-        if not self.has_change_permission(request, article):
-            raise PermissionDenied
-        if request.method == "POST":
-            try:
-                services.revision_restore(revision=revision, user=request.user)
-            except (ValidationError, PermissionDenied) as exc:
-                self.message_user(request, f"無法還原：{_error_text(exc)}", messages.ERROR)
-            else:
-                self.message_user(request, f"已把版本 {revision.version} 的內容還原為目前內容（另存為新版本）。",
-                                  messages.SUCCESS)
-            return redirect("admin:articles_article_change", pk)
-        newest = selectors.article_current_revision(article=article)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"還原版本 {revision.version}：{article.title}",
-            "opts": self.model._meta,
-            "article": article,
-            "revision": revision,
-            "diff_url": history.diff_url(article.pk, newest, revision) if newest else "",
-        }
-        return TemplateResponse(request, "admin/articles/article/revision_restore.html", context)
-
-    # --- review queue: editors approve or send back what writers submitted --------------
-    def _require_editor(self, request) -> None:
-        if not (self.has_view_permission(request) and request.user.has_perm(services.PUBLISH_PERMISSION)):
-            raise PermissionDenied
-
-    def review_queue_view(self, request):
-        self._require_editor(request)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "待審文章",
-            "opts": self.model._meta,
-            "articles": selectors.article_review_queue(),
-        }
-        return TemplateResponse(request, "admin/articles/article/review_queue.html", context)
-
-    def review_approve_view(self, request, pk: int):
-        self._require_editor(request)
-        if request.method != "POST":
-            return redirect("admin:articles_article_review_queue")
-        article = get_object_or_404(Article, pk=pk, status=Article.Status.REVIEW)
-        try:
-            services.article_publish(article=article, user=request.user)
-        except (ValidationError, PermissionDenied) as exc:
-            self.message_user(request, f"「{article.title}」無法發布：{_error_text(exc)}", messages.ERROR)
-        else:
-            self.message_user(request, publishing.outcome_message(request, article, Article.Status.REVIEW),
-                              messages.SUCCESS)
-        return redirect("admin:articles_article_review_queue")
-
-    def review_send_back_view(self, request, pk: int):
-        self._require_editor(request)
-        if request.method != "POST":
-            return redirect("admin:articles_article_review_queue")
-        article = get_object_or_404(Article, pk=pk, status=Article.Status.REVIEW)
-        try:
-            services.article_send_back(article=article, comment=request.POST.get("comment", ""), user=request.user)
-        except (ValidationError, PermissionDenied) as exc:
-            self.message_user(request, f"「{article.title}」無法退回：{_error_text(exc)}", messages.ERROR)
-        else:
-            self.message_user(request, f"已把「{article.title}」退回給撰稿人。", messages.SUCCESS)
-        return redirect("admin:articles_article_review_queue")
-
-    def most_shared_view(self, request):
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        try:
-            days = int(request.GET.get("days", "7"))
-        except ValueError:
-            days = 7
-        days = days if days in (1, 7, 30) else 7
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "最常分享的文章",
-            "opts": self.model._meta,
-            "days": days,
-            "periods": [(1, "過去一天"), (7, "過去 7 天"), (30, "過去 30 天")],
-            "articles": selectors.article_list_most_shared(days=days),
-        }
-        return TemplateResponse(request, "admin/articles/article/most_shared.html", context)
-
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "most_shared_url": reverse("admin:articles_article_most_shared")}
         if request.user.has_perm(services.PUBLISH_PERMISSION):
@@ -388,7 +197,7 @@ class ArticleAdmin(publishbar.PublishBarMixin, article_list.ArticleListColumnsMi
             return super().changeform_view(request, object_id, form_url, extra_context)
         except services.ArticleConflict as exc:
             # Lost the race after the form's own check passed: the whole save was rolled back.
-            self.message_user(request, _error_text(exc), messages.ERROR)
+            self.message_user(request, base.error_text(exc), messages.ERROR)
             return redirect("admin:articles_article_change", exc.article_id)
 
     def get_object(self, request, object_id, from_field=None):
