@@ -24,6 +24,7 @@ import os
 import pickle
 import random
 import tempfile
+import threading
 import time
 import zlib
 from contextlib import contextmanager
@@ -44,6 +45,7 @@ class _ReusedClient(RedisCacheClient):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._clients: dict[int, object] = {}
+        self._local = threading.local()
 
     def get_client(self, key=None, *, write=False):
         pool = self._get_connection_pool(write)
@@ -51,6 +53,38 @@ class _ReusedClient(RedisCacheClient):
         if client is None:
             client = self._clients[id(pool)] = self._client(connection_pool=pool)
         return client
+
+
+    def get_many_ints(self, keys: list[str]) -> dict[str, int]:
+        """The integers stored under ``keys`` (absent keys and non-integers left out), in one ``MGET`` on the primary.
+
+        A read on every page-cache hit, so it skips redis-py's command layer (pool checkout, retries, response
+        callbacks: about 0.1 ms of CPU, more than the round trip) and sends a packed ``MGET`` over a connection of
+        this thread's own. The primary, never a replica: a lagging replica could hand out a value older than a write
+        that has returned. Any error drops the connection (a reply half read must never be taken for the next one's)
+        and is raised."""
+        connection = self._own_connection()
+        try:
+            connection.send_packed_command(connection.pack_command("MGET", *keys), check_health=False)
+            values = connection.read_response()
+        except BaseException:
+            connection.disconnect()
+            raise
+        found = {}
+        for key, value in zip(keys, values, strict=True):
+            if value is not None:
+                try:
+                    found[key] = int(value)  # RedisSerializer stores an int as its digits
+                except ValueError:
+                    pass  # a pickled value: not an integer
+        return found
+
+    def _own_connection(self):
+        local = self._local
+        if getattr(local, "pid", None) != os.getpid():  # new thread, or a forked worker: never share a socket
+            pool = self._get_connection_pool(write=True)
+            local.connection, local.pid = pool.connection_class(**pool.connection_kwargs), os.getpid()
+        return local.connection
 
 
 class SharedRedisCache(RedisCache):
@@ -61,10 +95,19 @@ class SharedRedisCache(RedisCache):
     def validate_key(self, key) -> None:
         """Any key is fine for Redis (see the module docstring)."""
 
+    def get_many_ints(self, keys) -> dict:
+        """Integers stored with ``set``/``add`` (counters, stamps), read in one round trip (``_ReusedClient``)."""
+        made = {self.make_key(key): key for key in keys}
+        return {made[key]: value for key, value in self._cache.get_many_ints(list(made)).items()}
+
 
 class SharedFileCache(FileBasedCache):
     def validate_key(self, key) -> None:
         """Any key is fine: it is hashed into a file name (see the module docstring)."""
+
+    def get_many_ints(self, keys) -> dict:
+        """Integers stored with ``set``/``add`` (counters, stamps); absent keys and other values left out."""
+        return {key: value for key, value in self.get_many(keys).items() if type(value) is int}
 
     def _temp_file(self, timeout, value) -> str:
         self._createdir()

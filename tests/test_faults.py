@@ -77,7 +77,7 @@ def cache_down(settings):
     """A Redis cache on a loopback port nobody listens on: every cache call fails fast."""
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "newsroom.cache.SharedRedisCache",  # production's backend
             "LOCATION": "redis://127.0.0.1:1/0",
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         }
