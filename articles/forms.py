@@ -22,7 +22,7 @@ class BodyEditorWidget(forms.Textarea):
     class Media:
         css = {"all": ["django_prose_editor/material-icons.css", "django_prose_editor/editor.css",
                        "django_prose_editor/overrides.css", "css/admin-body-editor.css"]}
-        js = [forms.Script("js/admin-body-editor.js", type="module")]
+        js = ["js/admin-body-editor-i18n.js", forms.Script("js/admin-body-editor.js", type="module")]
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)

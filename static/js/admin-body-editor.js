@@ -254,8 +254,62 @@ function extensions() {
   ]
 }
 
+// The tags the editor can write back; anything else in a stored body (a table, <abbr>, <time>, <span> from an
+// import) survives only as long as the editor does not rewrite the body.
+const KEPT_TAGS = new Set([
+  "P", "BR", "H2", "H3", "H4", "H5", "H6", "STRONG", "B", "EM", "I", "U", "S", "SUB", "SUP", "CODE", "PRE", "UL", "OL",
+  "LI", "BLOCKQUOTE", "HR", "A", "FIGURE", "IMG", "FIGCAPTION", "SMALL",
+])
+const MENU_WORDS = {
+  Paragraph: "內文段落", paragraph: "內文段落", bold: "粗體", italic: "斜體", underline: "底線", strike: "刪除線",
+  subscript: "下標", superscript: "上標", Code: "程式碼", "Code block": "程式碼區塊", blockquote: "引文",
+  "horizontal rule": "分隔線", "insert link": "插入連結", "remove link": "移除連結", "unordered list": "項目清單",
+  "ordered list": "編號清單", undo: "復原", redo: "重做", "edit HTML": "編輯 HTML",
+}
+
+function unkeptTags(html) {
+  const template = document.createElement("template")
+  template.innerHTML = html
+  const found = new Set()
+  for (const element of template.content.querySelectorAll("*")) {
+    if (!KEPT_TAGS.has(element.tagName)) found.add(element.tagName.toLowerCase())
+  }
+  return [...found]
+}
+
+function localiseMenu(root) {
+  for (const element of root.querySelectorAll("[title], .prose-menubar__option > *")) {
+    const title = element.getAttribute("title")
+    if (title && MENU_WORDS[title]) element.setAttribute("title", MENU_WORDS[title])
+    else if (title && /^heading \d$/.test(title)) element.setAttribute("title", `標題 ${title.slice(-1)}`)
+    const heading = /^Heading (\d)$/.exec(element.textContent)
+    if (heading) element.textContent = `標題 ${heading[1]}`
+    else if (MENU_WORDS[element.textContent] && !element.children.length) element.textContent = MENU_WORDS[element.textContent]
+  }
+}
+
+// A body with markup the editor would drop: say so, and offer the HTML itself instead of the editor.
+function warnAboutUnkeptMarkup(editor, textarea, tags) {
+  const button = E.crel("button", { type: "button", className: "button", textContent: "改用 HTML 原始碼編輯" })
+  const notice = E.crel("p", { className: "body-editor-notice help" }, [
+    `這篇內文含有編輯器無法保留的標記（${tags.join("、")}）。不修改內文直接儲存會原樣保留；`
+      + "在編輯器裡修改後，這些標記會被移除（文字會保留）。要保留它們，請改用 HTML 原始碼編輯。",
+    button,
+  ])
+  notice.setAttribute("data-body-editor-notice", "")
+  button.addEventListener("click", () => {
+    editor.destroy() // puts the textarea back, holding exactly what the editor last wrote (or the stored body)
+    textarea.classList.add("body-editor-source")
+    notice.remove()
+  })
+  editor.view.dom.closest(".prose-editor").before(notice)
+}
+
 for (const textarea of document.querySelectorAll("textarea[data-body-editor]")) {
   pickerUrl = textarea.getAttribute("data-image-picker") || ""
+  const unkept = unkeptTags(textarea.value)
   const editor = E.createTextareaEditor(textarea, extensions())
+  localiseMenu(editor.view.dom.closest(".prose-editor"))
+  if (unkept.length) warnAboutUnkeptMarkup(editor, textarea, unkept)
   textarea.dispatchEvent(new CustomEvent("prose-editor:ready", { detail: { editor, textarea }, bubbles: true }))
 }
