@@ -24,6 +24,11 @@ class BodyEditorWidget(forms.Textarea):
                        "django_prose_editor/overrides.css", "css/admin-body-editor.css"]}
         js = ["js/admin-body-editor-i18n.js", forms.Script("js/admin-body-editor.js", type="module")]
 
+    def use_required_attribute(self, initial) -> bool:
+        # The textarea is hidden behind the editor: a browser would refuse to submit an empty one without being
+        # able to show why. The form still requires a body (and says so in Chinese).
+        return False
+
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         context["widget"]["attrs"]["data-body-editor"] = ""

@@ -62,6 +62,15 @@ def test_the_change_form_loads_the_editor_as_a_module_without_inline_script(edit
     assert "importmap" not in html  # an inline import map would be blocked by script-src 'self'
 
 
+def test_an_empty_body_is_refused_by_the_form_not_by_a_hidden_browser_check(editor_client):
+    html = editor_client.get(reverse("admin:articles_article_add")).content.decode()
+    textarea = html[html.index('<textarea name="body"'):].split(">", 1)[0]
+    assert "required" not in textarea  # the browser could not show its message on the hidden textarea
+    response = editor_client.post(reverse("admin:articles_article_add"), article_form_data(body=""))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["body"]
+
+
 # --- the round trip -----------------------------------------------------------------------------------------
 
 
