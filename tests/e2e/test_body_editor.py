@@ -122,3 +122,21 @@ def test_an_embed_loads_its_player_only_after_the_readers_click(page, live_serve
     page.wait_for_timeout(300)
     assert asked_elsewhere and all(url.startswith("https://www.youtube-nocookie.com/") for url in asked_elsewhere)
     assert violations(page) == []
+
+
+def test_an_editor_inserts_an_embed_that_is_a_fixed_point_of_the_sanitiser(page, live_server):
+    from playwright.sync_api import expect
+
+    log_in(page, live_server)
+    page.goto(live_server.url + "/admin/articles/article/add/")
+    page.locator(EDITOR).click()
+    page.click(".prose-menubar [data-name=embed]")
+    dialog = page.locator("dialog.prose-editor-dialog")
+    dialog.locator("input[name=href]").fill("https://youtu.be/dQw4w9WgXcQ")
+    dialog.locator("input[name=text]").fill("發表會影片")
+    dialog.locator("button[type=submit]").click()
+    expect(page.locator(EDITOR).locator('figure[data-embed="youtube"]')).to_have_count(1)
+    written = page.input_value("#id_body")
+    assert ('<figure data-embed="youtube"><a href="https://youtu.be/dQw4w9WgXcQ" rel="noopener noreferrer nofollow">'
+            "發表會影片</a></figure>") in written
+    assert sanitize.clean_html(written) == written
