@@ -15,6 +15,27 @@ from articles.models import Article, Image, Revision
 from articles.text import sanitize
 
 
+class BodyEditorWidget(forms.Textarea):
+    """The body as rich text: django-prose-editor (Tiptap) set up by ``static/js/admin-body-editor.js``, with the
+    figure picker (``admin:articles_image_picker``). Without JavaScript it is the plain HTML textarea it wraps."""
+
+    class Media:
+        css = {"all": ["django_prose_editor/material-icons.css", "django_prose_editor/editor.css",
+                       "django_prose_editor/overrides.css", "css/admin-body-editor.css"]}
+        js = ["js/admin-body-editor-i18n.js", forms.Script("js/admin-body-editor.js", type="module")]
+
+    def use_required_attribute(self, initial) -> bool:
+        # The textarea is hidden behind the editor: a browser would refuse to submit an empty one without being
+        # able to show why. The form still requires a body (and says so in Chinese).
+        return False
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["data-body-editor"] = ""
+        context["widget"]["attrs"]["data-image-picker"] = reverse("admin:articles_image_picker")
+        return context
+
+
 class ArticleAdminForm(forms.ModelForm):
     """Article form; the admin sets ``user`` so the workflow rules know who is asking."""
 
@@ -45,6 +66,7 @@ class ArticleAdminForm(forms.ModelForm):
             "title", "slug", "summary", "body", "language", "author", "tags", "featured_image",
             "source", "original_source", "original_url", "copyright_notice", "guid", "status", "publish_at",
         ]
+        widgets = {"body": BodyEditorWidget}
 
     def clean_body(self) -> str:
         return sanitize.clean_html(self.cleaned_data.get("body", ""))

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "taggit",
+    "django_prose_editor",  # the article body editor's static files (articles.forms.BodyEditorWidget)
     "django_tasks",
     "django_tasks_db",
     "articles",
@@ -265,6 +266,8 @@ CONTENT_SECURITY_POLICY = [
     "base-uri 'self'",
     "form-action 'self'",
     "frame-ancestors 'none'",
+    # The one player an article body may load, and only after the reader clicks it (static/js/embeds.js).
+    "frame-src https://www.youtube-nocookie.com",
 ]
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"

@@ -19,6 +19,7 @@ from articles.selectors.editorial import (  # noqa: F401
     pending_upstream_exists,
     source_list_permission_expiring,
 )
+from articles.selectors.images import PICKER_LIMIT, image_list_for_picker  # noqa: F401
 from articles.selectors.pagination import Page, paginate  # noqa: F401
 from articles.selectors.public import (  # noqa: F401
     COMMON_TAG_ARTICLES,

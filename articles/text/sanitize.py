@@ -4,12 +4,17 @@ An explicit allowlist: paragraphs, headings, links, lists, quotes, figures, imag
 and a little inline markup. Everything else goes: scripts and styles (with their content), event
 handlers and ``style`` attributes, ``javascript:``/``data:`` URLs, iframes, embeds, forms, SVG.
 Every link is marked ``rel="noopener noreferrer nofollow"`` (we vouch for no site we link to).
+
+Two hooks of the body editor survive: ``<figure data-image="ID">`` (a picture from the library) and
+``<figure data-embed="youtube|x|link">`` around a plain link (an embed the reader's page loads only on a click;
+a YouTube or X placeholder whose link points elsewhere becomes a plain link card).
 """
 
 from __future__ import annotations
 
 import html
 import re
+from urllib.parse import urlsplit
 
 import nh3
 
@@ -30,6 +35,7 @@ ALLOWED_ATTRIBUTES = {
     "q": {"cite"},
     "ol": {"start", "reversed"},
     "code": {"class"},
+    "figure": {"data-image", "data-embed"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 # Removed together with everything inside them: their content is code, chrome or bait, never article text.
@@ -41,6 +47,15 @@ LINK_REL = "noopener noreferrer nofollow"
 
 _LANGUAGE_CLASS_RE = re.compile(r"^language-[A-Za-z0-9_+#-]{1,30}$")
 _NUMBER_RE = re.compile(r"^\d{1,5}$")
+_IMAGE_ID_RE = re.compile(r"^[1-9]\d{0,17}$")
+# The hosts each embed kind may point at; "link" is any http(s) page, shown as a link card.
+EMBED_HOSTS = {
+    "youtube": {"youtube.com", "www.youtube.com", "m.youtube.com", "youtu.be"},
+    "x": {"x.com", "www.x.com", "twitter.com", "www.twitter.com", "mobile.twitter.com"},
+    "link": None,
+}
+# Runs on nh3's output (normalised markup, attributes quoted with "), so the pattern sees every placeholder.
+_EMBED_RE = re.compile(r'<figure data-embed="(?P<kind>[a-z]+)"><a(?: href="(?P<href>[^"]*)")?')
 
 
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
@@ -50,14 +65,30 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
         return " ".join(kept) or None
     if attribute in ("width", "height", "colspan", "rowspan", "start"):
         return value if _NUMBER_RE.match(value.strip()) else None
+    if attribute == "data-image":
+        return value if _IMAGE_ID_RE.match(value) else None
+    if attribute == "data-embed":
+        return value if value in EMBED_HOSTS else None
     return value
+
+
+def _embed_host_checked(match: re.Match) -> str:
+    kind, href = match["kind"], html.unescape(match["href"] or "")
+    hosts = EMBED_HOSTS[kind]
+    parts = urlsplit(href)
+    if parts.scheme not in ("http", "https"):
+        return match[0].replace(f' data-embed="{kind}"', "", 1)  # a plain figure around the link
+    if hosts is None or (parts.hostname or "") in hosts:
+        return match[0]
+    # Not the site this kind loads from: still the editor's link, but never loaded as a frame.
+    return match[0].replace(f'data-embed="{kind}"', 'data-embed="link"', 1)
 
 
 def clean_html(html_text: str) -> str:
     """Sanitise article HTML; idempotent, so running it on clean HTML changes nothing."""
     if not html_text:
         return ""
-    return nh3.clean(
+    cleaned = nh3.clean(
         html_text,
         tags=ALLOWED_TAGS,
         clean_content_tags=CLEAN_CONTENT_TAGS,
@@ -67,6 +98,7 @@ def clean_html(html_text: str) -> str:
         link_rel=LINK_REL,
         strip_comments=True,
     )
+    return _EMBED_RE.sub(_embed_host_checked, cleaned) if "data-embed" in cleaned else cleaned
 
 
 def plain_text(html_text: str) -> str:

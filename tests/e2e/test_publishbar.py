@@ -53,7 +53,7 @@ def test_the_bar_the_slug_preview_and_taipei_time_in_a_browser(page, live_server
     page.fill("#id_publish_at_1", "08:00")
     assert page.text_content("#publish-at-taipei") == "將於 2030年12月1日 08:00（台北時間）發布"
 
-    page.fill("#id_body", "<p>內文</p>")
+    page.locator(".prose-editor [contenteditable=true]").fill("內文")  # the body editor
     page.click("#publish-bar input[name=_continue]")
     page.wait_for_load_state("load")
     assert Article.objects.get().slug == "my-own-slug"

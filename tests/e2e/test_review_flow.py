@@ -27,7 +27,7 @@ def test_writer_submits_editor_approves_from_the_queue_and_the_article_is_public
     log_in(writer, live_server, "writer")
     writer.goto(live_server.url + "/admin/articles/article/add/")
     writer.fill("#id_title", "瀏覽器審稿流程測試")
-    writer.fill("#id_body", "<p>撰稿人在瀏覽器裡寫好這篇文章，送交編輯審核。</p>")
+    writer.locator(".prose-editor [contenteditable=true]").fill("撰稿人在瀏覽器裡寫好這篇文章，送交編輯審核。")
     # The source field is the admin's autocomplete: type, then pick the suggestion.
     writer.click("#id_source + .select2 .select2-selection")
     writer.fill(".select2-search__field", "開放")

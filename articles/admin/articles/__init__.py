@@ -13,7 +13,7 @@ from django.utils.html import format_html, format_html_join
 
 from articles import selectors, services
 from articles.admin import article_list, base, history, mainland, publishbar, publishing, upstream
-from articles.admin.articles import actions, views
+from articles.admin.articles import actions, figures, views
 from articles.admin.related import RelatedArticleInline
 from articles.forms import ArticleAdminForm
 from articles.models import Article
@@ -24,7 +24,8 @@ WRITER_STATUS_ERROR = ("只有編輯可以發布、排程或封存文章；這�
 
 @admin.register(Article)
 class ArticleAdmin(actions.ArticleActionsMixin, views.ArticleViewsMixin, publishbar.PublishBarMixin,
-                   article_list.ArticleListColumnsMixin, mainland.MainlandFixMixin, base.ModelAdmin):
+                   article_list.ArticleListColumnsMixin, mainland.MainlandFixMixin, figures.FigurePickerMixin,
+                   base.ModelAdmin):
     form = ArticleAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     # Six columns that fit 1280 px beside the filters (static/css/admin-desk.css keeps titles to two lines and
