@@ -200,6 +200,19 @@ def test_the_picker_lists_newest_first_without_a_query_with_what_a_figure_needs(
     assert response["Cache-Control"].startswith("max-age=0")
 
 
+@pytest.mark.parametrize(("junk", "listed"), [
+    ("0", 0), ("99999999", 0),  # an id no picture has: nothing
+    ("1" * 40, 3), ("²", 3), ("-1", 3), ("1 OR 1=1", 3),  # not an id: the newest, as without one
+])
+def test_the_picker_finds_one_picture_by_id_and_ignores_junk_ids(editor_client, library, junk, listed):
+    # ?id=N: the featured-picture field's current choice, shown as a thumbnail beside it
+    response = editor_client.get(reverse(PICKER), {"id": library["robot"].pk})
+    assert [row["id"] for row in response.json()["results"]] == [library["robot"].pk]
+    response = editor_client.get(reverse(PICKER), {"id": junk})
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == listed
+
+
 def test_the_picker_answers_staff_only(client, library):
     url = reverse(PICKER)
     response = client.get(url)

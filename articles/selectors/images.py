@@ -12,10 +12,11 @@ _SEARCHED = ("alt_text", "alt_hant", "alt_hans", "caption", "caption_hant", "cap
              "credit_hans")
 
 
-def image_list_for_picker(*, query: str = "", limit: int = PICKER_LIMIT) -> list[Image]:
-    """The newest pictures whose alt text, caption or credit contain every word of ``query``, with their JPEG
-    width renditions prefetched (two queries, however many match)."""
-    images = Image.objects.prefetch_related(
+def image_list_for_picker(*, query: str = "", pk: int | None = None, limit: int = PICKER_LIMIT) -> list[Image]:
+    """The newest pictures whose alt text, caption or credit contain every word of ``query`` (only picture ``pk``
+    if given), with their JPEG width renditions prefetched (two queries, however many match)."""
+    images = Image.objects.filter(pk=pk) if pk is not None else Image.objects.all()
+    images = images.prefetch_related(
         Prefetch("renditions", queryset=Rendition.objects.filter(format="JPEG", spec__startswith="w")
                  .order_by("width"))
     ).order_by("-created_at", "-id")

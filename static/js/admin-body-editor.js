@@ -71,7 +71,7 @@ const LibraryFigure = E.Node.create({
     menu.defineItem({
       name: "libraryFigure",
       groups: "nodes",
-      command: (editor) => openPicker(editor),
+      command: (editor) => openFigurePicker(editor),
       button: buttons.material("image", "插入圖庫圖片"),
     })
   },
@@ -159,13 +159,14 @@ function figureAttrs(result) {
   }
 }
 
-function openPicker(editor) {
+// One picker for both uses: a figure in the body, and the article's featured picture.
+function openPicker({ mount, heading, hint, onPick }) {
   const search = E.crel("input", { type: "search", placeholder: "搜尋替代文字、圖說或圖片來源", className: "vTextField" })
   const status = E.crel("p", { className: "figure-picker__status", textContent: "載入中…" })
   const list = E.crel("div", { className: "figure-picker__results" })
   const close = E.crel("button", { type: "button", className: "button", textContent: "關閉" })
   const dialog = E.crel("dialog", { className: "figure-picker" }, [
-    E.crel("h3", { textContent: "插入圖庫圖片" }),
+    E.crel("h3", { textContent: heading }),
     search,
     status,
     list,
@@ -177,7 +178,7 @@ function openPicker(editor) {
 
   function show(results) {
     list.textContent = ""
-    status.textContent = results.length ? "點一下圖片即可插入。" : "找不到符合的圖片。"
+    status.textContent = results.length ? hint : "找不到符合的圖片。"
     for (const result of results) {
       const thumb = E.crel("img", { src: result.thumbnail, alt: "", loading: "lazy" })
       const label = E.crel("span", { className: "figure-picker__label", textContent: result.alt })
@@ -188,7 +189,7 @@ function openPicker(editor) {
       const button = E.crel("button", { type: "button", className: "figure-picker__item" }, [thumb, label, credit])
       button.setAttribute("data-image-id", String(result.id))
       button.addEventListener("click", () => {
-        editor.chain().focus().insertContent({ type: "libraryFigure", attrs: figureAttrs(result) }).run()
+        onPick(result)
         dialog.close()
       })
       list.append(button)
@@ -217,10 +218,66 @@ function openPicker(editor) {
   })
   close.addEventListener("click", () => dialog.close())
   dialog.addEventListener("close", () => dialog.remove())
-  editor.view.dom.parentElement.append(dialog)
+  mount.append(dialog)
   dialog.showModal()
   search.focus()
   load()
+}
+
+function openFigurePicker(editor) {
+  openPicker({
+    mount: editor.view.dom.parentElement,
+    heading: "插入圖庫圖片",
+    hint: "點一下圖片即可插入。",
+    onPick: (result) => editor.chain().focus().insertContent({ type: "libraryFigure", attrs: figureAttrs(result) }).run(),
+  })
+}
+
+// The featured picture: the admin's autocomplete (alt texts) stays for typing; beside it a thumbnail of the
+// current choice and a button that opens the same picker with thumbnails, credits and the AI flag.
+function featuredPicturePicker(select) {
+  const preview = E.crel("img", { className: "featured-picker__preview", alt: "" })
+  preview.setAttribute("data-featured-preview", "")
+  const button = E.crel("button", { type: "button", className: "button featured-picker__open", textContent: "從圖庫挑選…" })
+  button.setAttribute("data-featured-picker", "")
+  const box = E.crel("div", { className: "featured-picker" }, [preview, button])
+
+  function showPreview(id) {
+    preview.hidden = true
+    if (!id) return
+    fetch(`${pickerUrl}?id=${encodeURIComponent(id)}`, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
+      .then((data) => {
+        const found = data.results[0]
+        if (found && String(found.id) === String(select.value)) {
+          preview.src = found.thumbnail
+          preview.alt = found.alt
+          preview.hidden = false
+        }
+      })
+      .catch(() => {})
+  }
+
+  button.addEventListener("click", () => openPicker({
+    mount: box,
+    heading: "挑選主圖",
+    hint: "點一下圖片即可設為主圖。",
+    onPick: (result) => {
+      let option = [...select.options].find((o) => o.value === String(result.id))
+      if (!option) {
+        option = new Option(result.alt, String(result.id), true, true)
+        select.append(option)
+      }
+      select.value = String(result.id)
+      // The admin's autocomplete is select2 on django.jQuery: it redraws on a jQuery change event.
+      if (window.django && window.django.jQuery) window.django.jQuery(select).trigger("change")
+      else select.dispatchEvent(new Event("change", { bubbles: true }))
+    },
+  }))
+  select.addEventListener("change", () => showPreview(select.value))
+  if (window.django && window.django.jQuery) window.django.jQuery(select).on("change", () => showPreview(select.value))
+  select.closest(".related-widget-wrapper, div")?.after(box)
+  showPreview(select.value)
 }
 
 function extensions() {
@@ -313,3 +370,5 @@ for (const textarea of document.querySelectorAll("textarea[data-body-editor]")) 
   if (unkept.length) warnAboutUnkeptMarkup(editor, textarea, unkept)
   textarea.dispatchEvent(new CustomEvent("prose-editor:ready", { detail: { editor, textarea }, bubbles: true }))
 }
+const featured = document.getElementById("id_featured_image")
+if (featured && pickerUrl) featuredPicturePicker(featured)

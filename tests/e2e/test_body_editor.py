@@ -140,3 +140,33 @@ def test_an_editor_inserts_an_embed_that_is_a_fixed_point_of_the_sanitiser(page,
     assert ('<figure data-embed="youtube"><a href="https://youtu.be/dQw4w9WgXcQ" rel="noopener noreferrer nofollow">'
             "發表會影片</a></figure>") in written
     assert sanitize.clean_html(written) == written
+
+
+def test_the_featured_picture_is_picked_from_thumbnails_and_shown_beside_the_field(page, live_server):
+    from playwright.sync_api import expect
+
+    chosen = make_image(alt_text="晶片特寫", caption="新一代晶片", credit="由無界AI 生成", ai_generated=True)
+    make_image(colour=(10, 200, 10), alt_text="別的圖片", credit="本報攝影")
+    page.add_init_script(RECORD_VIOLATIONS)
+    log_in(page, live_server)
+    page.goto(live_server.url + "/admin/articles/article/add/")
+    page.fill("#id_title", "主圖挑選測試")
+    page.locator(EDITOR).fill("內文。")
+    expect(page.locator("[data-featured-preview]")).to_be_hidden()  # nothing chosen yet
+
+    page.click("[data-featured-picker]")
+    picker = page.locator("dialog[data-figure-picker]")
+    expect(picker.locator("[data-image-id] img")).to_have_count(2)  # thumbnails, not a list of alt texts
+    expect(picker.locator(f'[data-image-id="{chosen.pk}"]')).to_contain_text("AI 生成")
+    picker.locator(f'[data-image-id="{chosen.pk}"]').click()
+    expect(picker).to_have_count(0)
+    expect(page.locator("#id_featured_image + .select2")).to_contain_text("晶片特寫")  # the autocomplete shows it
+    expect(page.locator("[data-featured-preview]")).to_be_visible()
+
+    page.click("input[name=_continue]")
+    page.wait_for_url("**/change/")
+    article = Article.objects.get(title="主圖挑選測試")
+    assert article.featured_image_id == chosen.pk
+    expect(page.locator("[data-featured-preview]")).to_be_visible()  # reopened: the current choice's thumbnail
+    assert page.locator("[data-featured-preview]").get_attribute("alt") == "晶片特寫"
+    assert violations(page) == []

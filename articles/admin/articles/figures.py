@@ -54,5 +54,8 @@ class FigurePickerMixin:
         if not request.user.has_perm("articles.view_image"):
             raise PermissionDenied
         query = request.GET.get("q", "")[:100]
-        images = selectors.image_list_for_picker(query=query)
+        wanted = request.GET.get("id", "")
+        # ?id=N: the one picture the featured-picture field holds (its thumbnail beside the field)
+        pk = int(wanted) if wanted.isascii() and wanted.isdigit() and len(wanted) <= 18 else None
+        images = selectors.image_list_for_picker(query=query, pk=pk)
         return JsonResponse({"query": query, "results": [image_payload(image) for image in images]})
