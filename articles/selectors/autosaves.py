@@ -1,0 +1,16 @@
+"""The autosave an editor is offered to restore when they open the article form."""
+
+from __future__ import annotations
+
+from articles.models import Article, Autosave
+
+
+def autosave_to_offer(*, user, article: Article | None) -> Autosave | None:
+    """``user``'s autosave of ``article`` (``None``: the new-article form) when it is newer than the article's last
+    save; an older one was overtaken by a save and is not offered."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    autosave = Autosave.objects.filter(user=user, article=article).first()
+    if autosave is None or (article is not None and autosave.updated_at <= article.updated_at):
+        return None
+    return autosave
