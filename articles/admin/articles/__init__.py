@@ -13,7 +13,7 @@ from django.utils.html import format_html, format_html_join
 
 from articles import selectors, services
 from articles.admin import article_list, base, history, mainland, publishbar, publishing, upstream
-from articles.admin.articles import actions, autosave, views
+from articles.admin.articles import actions, autosave, scripts, views
 from articles.admin.related import RelatedArticleInline
 from articles.forms import ArticleAdminForm
 from articles.models import Article
@@ -23,7 +23,7 @@ WRITER_STATUS_ERROR = ("只有編輯可以發布、排程或封存文章；這�
 
 
 @admin.register(Article)
-class ArticleAdmin(autosave.ArticleAutosaveMixin,
+class ArticleAdmin(autosave.ArticleAutosaveMixin, scripts.ArticleScriptsPanelMixin,
                    actions.ArticleActionsMixin, views.ArticleViewsMixin, publishbar.PublishBarMixin,
                    article_list.ArticleListColumnsMixin, mainland.MainlandFixMixin, base.ModelAdmin):
     form = ArticleAdminForm
@@ -65,7 +65,7 @@ class ArticleAdmin(autosave.ArticleAutosaveMixin,
 
     class Media:
         js = ["js/admin-tags.js", "js/admin-publishbar.js",
-              "js/admin-autosave.js"]
+              "js/admin-autosave.js", "js/admin-scripts-panel.js"]
         css = {"all": ["css/admin-desk.css", "css/admin-writing.css"]}
 
     def get_queryset(self, request):
