@@ -62,6 +62,20 @@ def test_the_body_is_sanitised_on_the_way_in(writer_client, writer):
     assert "<script" not in body and "onclick" not in body and "字" in body
 
 
+def test_nul_characters_are_dropped(writer_client, writer):
+    article = ArticleFactory()
+    autosave(writer_client, article, title="標\x00題")
+    assert Autosave.objects.get(user=writer).data["fields"]["title"] == "標題"
+
+
+def test_lone_surrogates_are_replaced_not_a_500(writer_client, writer):
+    article = ArticleFactory()
+    raw = '{"article": ARTICLE, "fields": {"title": "\\ud800標題", "body": "<p>\\udfff</p>"}}'
+    raw = raw.replace("ARTICLE", str(article.pk))
+    assert post_json(writer_client, reverse(AUTOSAVE), raw).status_code == 200
+    assert Autosave.objects.get(user=writer).data["fields"]["title"] == "\ufffd標題"
+
+
 def test_fields_outside_the_content_are_not_kept(writer_client, writer):
     article = ArticleFactory()
     autosave(writer_client, article, status="published", csrfmiddlewaretoken="x", summary="摘要草稿")
@@ -181,7 +195,8 @@ def test_an_oversized_payload_is_a_400_json(writer_client):
 @pytest.mark.parametrize("payload", [
     b"{not json", b"\xff\xfe", b"[1, 2]", {"article": "abc"}, {"article": True},
     {"fields": ["title"]}, {"fields": {"title": 5}}, {"fields": {"title": "x"}, "base_version": "v1"},
-    {"fields": {"title": "x"}, "labels": "oops"},
+    {"fields": {"title": "x"}, "labels": "oops"}, {"article": 10**30}, {"article": -1},
+    {"fields": {"title": "x"}, "base_version": 10**30},
 ])
 def test_a_malformed_payload_is_a_400_json(writer_client, payload):
     response = post_json(writer_client, reverse(AUTOSAVE), payload)

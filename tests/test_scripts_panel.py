@@ -72,6 +72,13 @@ def test_an_unknown_script_or_a_non_text_field_is_a_400(writer_client):
     assert response.status_code == 400 and response.json()["error"]
 
 
+def test_lone_surrogates_are_replaced_not_a_500(writer_client):
+    raw = '{"title": "\\ud800信息", "summary": "", "body": "<p>\\udfff</p>", "language": "zh-hans"}'
+    response = writer_client.post(reverse(PANEL), raw, content_type="application/json")
+    assert response.status_code == 200
+    assert response.json()["body"] == "<p>\ufffd</p>"
+
+
 def test_an_oversized_body_is_a_400_json(writer_client):
     response = ask(writer_client, body="字" * (scripts.SCRIPTS_MAX_BYTES // 3 + 10))
     assert response.status_code == 400

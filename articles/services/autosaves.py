@@ -20,6 +20,7 @@ AUTOSAVE_FIELDS = ("title", "slug", "summary", "body", "language", "author", "ta
                    "original_source", "original_url", "copyright_notice", "guid")
 MAX_VALUE_CHARS = 1_000_000  # the body; every other field is far shorter
 MAX_LABEL_CHARS = 500
+MAX_VERSION = 2**31 - 1  # a PositiveIntegerField on every database
 WRITER_STATUSES = (Article.Status.DRAFT, Article.Status.REVIEW)
 
 
@@ -50,8 +51,9 @@ def _clean_data(data: object) -> dict:
             raise ValidationError(f"欄位「{name}」的值格式不正確。", code="malformed")
         if len(value) > MAX_VALUE_CHARS:
             raise ValidationError(f"欄位「{name}」太長，無法自動儲存。", code="too_long")
+        value = value.replace("\x00", "")  # PostgreSQL's jsonb cannot hold a NUL
         clean_fields[name] = sanitize.clean_html(value) if name == "body" else value
-    clean_labels = {name: str(label)[:MAX_LABEL_CHARS] for name, label in labels.items()
+    clean_labels = {name: label.replace("\x00", "")[:MAX_LABEL_CHARS] for name, label in labels.items()
                     if name in AUTOSAVE_FIELDS and name in clean_fields and isinstance(label, str)}
     return {"fields": clean_fields, "labels": clean_labels}
 
@@ -68,7 +70,7 @@ def autosave_store(*, user: User, article: Article | None, data: dict, base_vers
         raise PermissionDenied(problem)
     cleaned = _clean_data(data)
     if base_version is not None and (not isinstance(base_version, int) or isinstance(base_version, bool)
-                                     or base_version < 0):
+                                     or not 0 <= base_version <= MAX_VERSION):
         raise ValidationError("版本資訊格式不正確。", code="malformed")
     autosave, _created = Autosave.objects.update_or_create(
         user=user, article=article,

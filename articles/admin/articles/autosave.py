@@ -13,6 +13,7 @@ from articles import selectors, services
 from articles.admin import base, history
 from articles.admin.articles.jsonapi import BadPayload, json_error, json_ok, read_object
 from articles.models import Article, Autosave, Revision
+from newsroom.converters import ID_MAX
 
 AUTOSAVE_MAX_BYTES = 2 * 1024 * 1024  # a long body with its markup, twice over
 
@@ -57,7 +58,7 @@ class ArticleAutosaveMixin:
             if not self.has_add_permission(request):
                 raise PermissionDenied("您沒有新增文章的權限。")
             return None
-        if not isinstance(article_id, int) or isinstance(article_id, bool) or article_id <= 0:
+        if not isinstance(article_id, int) or isinstance(article_id, bool) or not 0 < article_id <= ID_MAX:
             raise BadPayload("文章編號格式不正確。")
         article = Article.objects.filter(pk=article_id).first()
         if article is None:

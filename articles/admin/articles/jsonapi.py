@@ -4,9 +4,23 @@ object within a size limit, and answer refusals as JSON the script can show, nev
 from __future__ import annotations
 
 import json
+import re
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, JsonResponse
+
+_SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
+
+
+def _scrub(value):
+    # JSON may carry lone surrogates (\ud800) that no UTF-8 consumer (nh3, OpenCC, PostgreSQL) accepts.
+    if isinstance(value, str):
+        return _SURROGATE_RE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_scrub(key): _scrub(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_scrub(item) for item in value]
+    return value
 
 
 class BadPayload(Exception):
@@ -46,4 +60,4 @@ def read_object(request: HttpRequest, *, max_bytes: int) -> dict:
         raise BadPayload("內容不是有效的 JSON。") from None
     if not isinstance(payload, dict):
         raise BadPayload("內容格式不正確。")
-    return payload
+    return _scrub(payload)
