@@ -135,6 +135,16 @@ def test_restore_is_offered_when_the_autosave_is_newer_than_the_last_save(writer
     assert "data-autosave-stale" not in html
 
 
+def test_a_form_back_with_errors_is_marked_unsaved_and_offers_nothing(writer_client):
+    article = ArticleFactory()
+    autosave(writer_client, article)
+    response = writer_client.post(reverse("admin:articles_article_change", args=[article.pk]),
+                                  article_form_data(article, title=""))
+    html = response.content.decode()
+    assert response.status_code == 200 and "data-unsaved" in html  # the script warns before leaving it
+    assert "data-autosave-offer" not in html  # what was just posted is on screen, not the older autosave
+
+
 def test_restore_is_not_offered_when_the_article_was_saved_since(writer_client, writer):
     article = ArticleFactory()
     autosave(writer_client, article)

@@ -46,14 +46,16 @@
 
     function key(snap) { return JSON.stringify(snap.fields); }
 
-    var loaded = key(snapshot());  // what the page came with: unsaved changes are anything else
+    // What the page came with: unsaved changes are anything else. A form back with errors is unsaved as it stands.
+    var unsaved = config.hasAttribute("data-unsaved");
+    var loaded = unsaved ? null : key(snapshot());
     var lastSent = loaded;
     var touched = false;
     form.addEventListener("input", function () { touched = true; });
     form.addEventListener("change", function () { touched = true; });
     window.addEventListener("load", function () {
       // A rich editor may normalise the body as it starts: that is still what the page came with.
-      setTimeout(function () { if (!touched) loaded = lastSent = key(snapshot()); }, 0);
+      setTimeout(function () { if (!touched && !unsaved) loaded = lastSent = key(snapshot()); }, 0);
     });
 
     function say(text) { if (status) status.textContent = text; }

@@ -104,6 +104,8 @@ class ArticleAutosaveMixin:
                 "discard_url": reverse("admin:articles_article_autosave_discard"),
                 "article": obj.pk if obj is not None else "",
                 "interval_ms": int(getattr(settings, "AUTOSAVE_INTERVAL_SECONDS", 30) * 1000),
+                # A form back with errors holds what was posted and not saved: leaving it asks, and it is autosaved.
+                "unsaved": request.method == "POST",
             }
             # Offered when the form is opened, not when it comes back with errors holding what was just posted.
             autosave = selectors.autosave_to_offer(user=request.user, article=obj) if request.method == "GET" else None
