@@ -153,6 +153,14 @@ def test_restore_is_not_offered_when_the_article_was_saved_since(writer_client, 
     assert "data-autosave-offer" not in response.content.decode()
 
 
+def test_an_autosave_holding_what_is_saved_is_not_offered(writer_client):
+    # e.g. the last autosave reached the server just after the save it matches
+    article = ArticleFactory(title="已儲存的標題", body="<p>已儲存的內文。</p>")
+    autosave(writer_client, article, title="已儲存的標題", body="<p>已儲存的內文。</p>")
+    response = writer_client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    assert "data-autosave-offer" not in response.content.decode()
+
+
 def test_another_users_autosave_is_never_offered(writer_client, editor_client):
     article = ArticleFactory()
     autosave(editor_client, article, title="編輯的草稿")
