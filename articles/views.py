@@ -8,6 +8,7 @@ from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -61,12 +62,19 @@ def article_detail(request: HttpRequest, pk: int, slug: str | None = None) -> Ht
 
 
 @never_cache
-def article_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    """An editor's preview of any article exactly as readers will see it (never cached)."""
+def article_preview(request: HttpRequest, pk: int, *, language: str = chinese.HANT,
+                    variant_links: dict[str, str] | None = None) -> HttpResponse:
+    """An editor's preview of any article exactly as readers of ``language`` will see it (never cached).
+
+    The preview lives outside the language-prefixed URLs, so the caller names the script and where the page's
+    繁體／简体 links lead (``variant_links``: each script's preview)."""
     article = selectors.article_get_for_preview(pk=pk)
     if article is None:
         raise Http404("沒有這篇文章。")
-    return render(request, "articles/article_detail.html", {"article": article, "preview": True})
+    request.LANGUAGE_CODE = language
+    with translation.override(language):
+        return render(request, "articles/article_detail.html",
+                      {"article": article, "preview": True, "variant_links": variant_links})
 
 
 @require_safe

@@ -189,6 +189,9 @@ TASK_RETRY_DELAYS = [int(n) for n in env_list("TASK_RETRY_DELAYS", "10,60,300")]
 # A job still "running" this long after it started is taken to belong to a worker that died: it is tried again.
 TASK_STALE_AFTER = int(os.environ.get("TASK_STALE_AFTER", "1800"))
 
+# The article form autosaves a draft of what an editor typed this often (seconds; static/js/admin-autosave.js).
+AUTOSAVE_INTERVAL_SECONDS = int(os.environ.get("AUTOSAVE_INTERVAL_SECONDS", "30"))
+
 # --- Auth -----------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -2,6 +2,7 @@
 names ``articles.models.Source``, ``Article``, ``Image``, ``GlossaryTerm``)."""
 
 from articles.models.articles import RESERVED_SLUGS, SCRIPTS, Article, ArticleQuerySet, reprint_valid
+from articles.models.autosaves import Autosave
 from articles.models.glossary import GlossaryTerm
 from articles.models.history import AuditEntry, ImportRun, Revision
 from articles.models.images import Image, Rendition, image_upload_to, rendition_upload_to
@@ -12,7 +13,7 @@ from articles.models.sources import FormerSourceSlug, Source
 from articles.models.tags import CanonicalTagManager, FormerTagSlug, Tag, TaggedArticle
 
 __all__ = [
-    "RESERVED_SLUGS", "SCRIPTS", "Article", "ArticlePage", "ArticleQuerySet", "AuditEntry", "BackgroundJob",
+    "RESERVED_SLUGS", "SCRIPTS", "Article", "ArticlePage", "ArticleQuerySet", "AuditEntry", "Autosave", "BackgroundJob",
     "CanonicalTagManager", "FormerSourceSlug", "FormerTagSlug", "GlossaryTerm", "Image", "ImportRun", "JobKey",
     "Rendition", "RelatedArticle", "Revision",
     "ShareCount", "Source", "Tag", "TaggedArticle", "image_upload_to", "reprint_valid", "rendition_upload_to",

@@ -1,6 +1,7 @@
 """Reads that cross relations: ``public`` for readers' pages, ``editorial`` for the desk. Everything is importable
 from ``articles.selectors``."""
 
+from articles.selectors.autosaves import autosave_to_offer  # noqa: F401
 from articles.selectors.editorial import (  # noqa: F401
     EXPIRY_WARNING_DAYS,
     article_conversion_lint,

@@ -22,6 +22,7 @@ from articles.services.articles import (
     articles_take_down_lapsed,
 )
 from articles.services.audit import audit_record
+from articles.services.autosaves import autosave_discard, autosave_problem, autosave_store, autosaves_clear
 from articles.services.common import ARCHIVE_PERMISSION, PUBLISH_PERMISSION
 from articles.services.creation import article_check_new, article_create, articles_create
 from articles.services.glossary import glossary_term_delete, glossary_term_save
@@ -64,6 +65,10 @@ __all__ = [
     "articles_publish_scheduled",
     "articles_take_down_lapsed",
     "audit_record",
+    "autosave_discard",
+    "autosave_problem",
+    "autosave_store",
+    "autosaves_clear",
     "glossary_term_delete",
     "glossary_term_save",
     "image_create",

@@ -16,6 +16,7 @@ from django.utils import timezone
 from articles import events, search
 from articles.models import Article, AuditEntry, reprint_valid
 from articles.services.audit import audit_record
+from articles.services.autosaves import autosaves_clear
 from articles.services.common import ARCHIVE_PERMISSION, PUBLISH_PERMISSION, User, require
 from articles.services.images import renditions_ensure
 from articles.services.revisions import (
@@ -95,7 +96,9 @@ def article_save(
     if expected_version is not None and stored is not None and stored != expected_version:
         raise ArticleConflict(article_id=article.pk, base_version=expected_version, current_version=stored)
     article.version = (stored if stored is not None else article.version) + 1
+    created = article.pk is None
     article.save()
+    autosaves_clear(article=article, user=user, created=created)  # the saver's unsaved typing is now saved
     # Tags are written right after the article by article_set_tags, which completes this revision.
     article._revision = revision_record(article=article, user=user, note=note)
     revisions_prune(article=article)

@@ -50,6 +50,8 @@ def variant_urls(context) -> dict[str, str]:
     """Absolute-path URLs of this page in each script variant, for links and hreflang."""
     from django.urls import translate_url
 
+    if context.get("variant_links"):  # a page outside the language prefixes (the admin preview) names its own
+        return context["variant_links"]
     request = context.get("request")
     if request is None:
         return {}

@@ -368,6 +368,15 @@ for (const textarea of document.querySelectorAll("textarea[data-body-editor]")) 
   const editor = E.createTextareaEditor(textarea, extensions())
   localiseMenu(editor.view.dom.closest(".prose-editor"))
   if (unkept.length) warnAboutUnkeptMarkup(editor, textarea, unkept)
+  // Another script set the body and said so with a change event (the autosave's restore): show what it set. The
+  // editor's own writes fire only input events, so this never echoes them.
+  textarea.addEventListener("change", () => {
+    if (!editor.isDestroyed && textarea.value !== editor.getHTML()) {
+      const restored = textarea.value
+      editor.commands.setContent(restored, { emitUpdate: false })
+      textarea.value = restored // exactly what was restored, until the next edit rewrites it
+    }
+  })
   textarea.dispatchEvent(new CustomEvent("prose-editor:ready", { detail: { editor, textarea }, bubbles: true }))
 }
 const featured = document.getElementById("id_featured_image")

@@ -13,7 +13,7 @@ from django.utils.html import format_html, format_html_join
 
 from articles import selectors, services
 from articles.admin import article_list, base, history, mainland, publishbar, publishing, upstream
-from articles.admin.articles import actions, figures, views
+from articles.admin.articles import actions, autosave, figures, scripts, views
 from articles.admin.related import RelatedArticleInline
 from articles.forms import ArticleAdminForm
 from articles.models import Article
@@ -23,7 +23,8 @@ WRITER_STATUS_ERROR = ("只有編輯可以發布、排程或封存文章；這�
 
 
 @admin.register(Article)
-class ArticleAdmin(actions.ArticleActionsMixin, views.ArticleViewsMixin, publishbar.PublishBarMixin,
+class ArticleAdmin(autosave.ArticleAutosaveMixin, scripts.ArticleScriptsPanelMixin,
+                   actions.ArticleActionsMixin, views.ArticleViewsMixin, publishbar.PublishBarMixin,
                    article_list.ArticleListColumnsMixin, mainland.MainlandFixMixin, figures.FigurePickerMixin,
                    base.ModelAdmin):
     form = ArticleAdminForm
@@ -64,8 +65,9 @@ class ArticleAdmin(actions.ArticleActionsMixin, views.ArticleViewsMixin, publish
     ]
 
     class Media:
-        js = ["js/admin-tags.js", "js/admin-publishbar.js"]
-        css = {"all": ["css/admin-desk.css"]}
+        js = ["js/admin-tags.js", "js/admin-publishbar.js",
+              "js/admin-autosave.js", "js/admin-scripts-panel.js"]
+        css = {"all": ["css/admin-desk.css", "css/admin-writing.css"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(has_pending_upstream=selectors.pending_upstream_exists())

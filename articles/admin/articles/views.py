@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 
 from articles import selectors, services, views
 from articles.admin import base, history, publishing
@@ -19,6 +19,8 @@ class ArticleViewsMixin:
         wrap = self.admin_site.admin_view
         return [
             path("<id:pk>/preview/", wrap(self.preview_view), name="articles_article_preview"),
+            path("<id:pk>/preview/zh-hans/", wrap(self.preview_view), {"language": "zh-hans"},
+                 name="articles_article_preview_hans"),
             path("most-shared/", wrap(self.most_shared_view), name="articles_article_most_shared"),
             path("review/", wrap(self.review_queue_view), name="articles_article_review_queue"),
             path("review/<id:pk>/approve/", wrap(self.review_approve_view), name="articles_article_review_approve"),
@@ -30,10 +32,12 @@ class ArticleViewsMixin:
             *super().get_urls(),
         ]
 
-    def preview_view(self, request, pk: int):
+    def preview_view(self, request, pk: int, language: str = "zh-hant"):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        return views.article_preview(request, pk)
+        links = {"zh-hant": reverse("admin:articles_article_preview", args=[pk]),
+                 "zh-hans": reverse("admin:articles_article_preview_hans", args=[pk])}
+        return views.article_preview(request, pk, language=language, variant_links=links)
 
     def revision_diff_view(self, request, pk: int):
         article = get_object_or_404(Article, pk=pk)
