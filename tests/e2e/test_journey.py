@@ -17,12 +17,22 @@ DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.fixture
+def contexts(browser):
+    """Every browser context the test opens, closed after it (a page left open keeps its scripts running)."""
+    opened = []
+    yield opened
+    for context in opened:
+        context.close()
+
+
+@pytest.fixture
 def quick_autosave(settings):
     settings.AUTOSAVE_INTERVAL_SECONDS = 1  # the form's 30 s, shortened so the test does not wait
 
 
-def desk(browser, live_server, username: str):
-    page = browser.new_context(viewport=DESKTOP, locale="zh-TW").new_page()
+def desk(contexts, browser, live_server, username: str):
+    contexts.append(browser.new_context(viewport=DESKTOP, locale="zh-TW"))
+    page = contexts[-1].new_page()
     page.add_init_script(RECORD_VIOLATIONS)
     page.goto(live_server.url + "/admin/login/")
     page.fill("#id_username", username)
@@ -33,7 +43,7 @@ def desk(browser, live_server, username: str):
 
 
 def test_write_autosave_restore_figure_submit_review_publish_read(browser, live_server, data_migrations,
-                                                                  quick_autosave):
+                                                                  quick_autosave, contexts):
     from playwright.sync_api import expect
 
     UserFactory(username="writer", groups=["writers"])
@@ -43,7 +53,7 @@ def test_write_autosave_restore_figure_submit_review_publish_read(browser, live_
     title = "資料中心的軟體升級"
 
     # --- the writer writes; the tab is lost before saving; the work comes back ---------------------------
-    writer = desk(browser, live_server, "writer")
+    writer = desk(contexts, browser, live_server, "writer")
     writer.goto(live_server.url + "/admin/articles/article/add/")
     expect(writer.locator("#id_status option")).to_have_count(2)  # 草稿 and 待審 only: a writer's statuses
     writer.fill("#id_title", title)
@@ -98,7 +108,7 @@ def test_write_autosave_restore_figure_submit_review_publish_read(browser, live_
     assert violations(writer) == []
 
     # --- the editor previews it in both scripts and publishes it from the queue ---------------------------------
-    editor = desk(browser, live_server, "editor")
+    editor = desk(contexts, browser, live_server, "editor")
     editor.goto(live_server.url + "/admin/articles/article/review/")
     row = editor.locator(f'[data-review-article="{article.pk}"]')
     row.locator("[data-review-preview]").click()
@@ -118,7 +128,8 @@ def test_write_autosave_restore_figure_submit_review_publish_read(browser, live_
 
     # --- readers, on a desktop and on a phone, in both scripts -----------------------------------------------------
     for viewport in (DESKTOP, {"width": 390, "height": 844}):
-        reader = browser.new_context(viewport=viewport, locale="zh-TW").new_page()
+        contexts.append(browser.new_context(viewport=viewport, locale="zh-TW"))
+        reader = contexts[-1].new_page()
         reader.add_init_script(RECORD_VIOLATIONS)
         scripts = (("", title, "圖片來源：由無界AI 生成", "開放科技評論"),
                    ("/zh-hans", article.title_hans, "图片来源：由无界AI 生成", "开放科技评论"))
@@ -133,4 +144,3 @@ def test_write_autosave_restore_figure_submit_review_publish_read(browser, live_
             assert reader.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
                 f"the page scrolls sideways at {viewport['width']} px")
             assert violations(reader) == []
-        reader.context.close()
