@@ -6,8 +6,11 @@ from articles.search.index import (  # noqa: F401
     TITLE_WEIGHT,
     document,
     index_articles,
+    insert_rows,
     ranked,
     rebuild,
     snippet,
+    title_matches,
     tokens,
+    unindex_articles,
 )
