@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
 from articles.models import Article
@@ -212,16 +213,26 @@ def _title_tsquery(groups: list[list[str]]) -> str:
     return " & ".join(parts)
 
 
-def title_matches(query: str) -> RawSQL | None:
+def title_matches(query: str, *, union: QuerySet | None = None) -> RawSQL | None:
     """The ids of the articles, whatever their status, whose title or summary holds every word of ``query`` (either
-    script), as a subquery for ``pk__in``; None when ``query`` has no word to look for (only punctuation)."""
+    script), as a subquery for ``pk__in``; None when ``query`` has no word to look for (only punctuation).
+
+    ``union``: a ``values("pk")`` queryset whose ids the subquery returns as well. One list of ids is looked up once
+    per row where two ORed lists are looked up twice (about a third of the time of a status-filtered search).
+    """
     groups = tokens(chinese.to_hant(query))
     if not groups:
         return None
     if connection.vendor == "postgresql":
-        return RawSQL("SELECT article_id FROM articles_search WHERE document @@ to_tsquery('simple', %s)",
-                      [_title_tsquery(groups)])
-    return RawSQL("SELECT rowid FROM articles_search WHERE articles_search MATCH %s", [_title_fts5_query(groups)])
+        sql = "SELECT article_id FROM articles_search WHERE document @@ to_tsquery('simple', %s)"
+        params = [_title_tsquery(groups)]
+    else:
+        sql = "SELECT rowid FROM articles_search WHERE articles_search MATCH %s"
+        params = [_title_fts5_query(groups)]
+    if union is not None:
+        other_sql, other_params = union.order_by().query.sql_with_params()
+        sql, params = f"{sql} UNION ALL {other_sql}", [*params, *other_params]
+    return RawSQL(sql, params)  # noqa: S611 - our SQL and a compiled queryset; every value is a parameter
 
 
 # --- snippets ---------------------------------------------------------------------------------

@@ -53,19 +53,21 @@ def article_desk_search(*, queryset: QuerySet[Article], term: str) -> QuerySet[A
     term = term.strip()
     if not term:
         return queryset
+    exact = Article.objects.filter(Q(guid=term) | Q(original_url=term) | Q(author=term)).values("pk")
     with chinese.one_glossary():  # one read of the glossary for the term and its words
         words = chinese.to_hant(term).split()
-        indexed = [word for word in words if search.tokens(word) and not _is_short(word)]
-        found = None
-        if len(indexed) < len(words):  # some word is short (or mere punctuation, which no title needs to hold)
-            found = Q()
-            for word in words:
-                if _is_short(word):
-                    found &= Q(title_hant__icontains=word)
+        indexed = " ".join(word for word in words if search.tokens(word) and not _is_short(word))
+        short = [word for word in words if _is_short(word)]
+        if indexed and not short:
+            # The common case: one list of ids, the index's and the exact ones.
+            return queryset.filter(pk__in=search.title_matches(indexed, union=exact))
+        found = Q()
+        for word in short:
+            found &= Q(title_hant__icontains=word)
         if indexed:
-            found = (found or Q()) & Q(pk__in=search.title_matches(" ".join(indexed)))
-    exact = Q(pk__in=Article.objects.filter(Q(guid=term) | Q(original_url=term) | Q(author=term)).values("pk"))
-    return queryset.filter((exact | found) if found else exact)
+            found &= Q(pk__in=search.title_matches(indexed))
+    # Words of mere punctuation are no condition: no title needs to hold them.
+    return queryset.filter((Q(pk__in=exact) | found) if found else Q(pk__in=exact))
 
 
 def article_conversion_lint(*, article: Article) -> dict:
