@@ -192,3 +192,11 @@ def test_rebuild_search_indexes_every_article_whatever_its_status(editor_client)
     search.unindex_articles([draft.pk, archived.pk])
     call_command("rebuild_search", stdout=io.StringIO())
     assert sorted(found(editor_client, "重建索引")) == sorted(["重建索引的草稿", "重建索引的封存文章"])
+
+
+def test_the_related_article_picker_searches_the_same_way(editor_client):
+    ArticleFactory(title="區塊鏈與央行數位貨幣")
+    ArticleFactory(title="天氣預報")
+    response = editor_client.get(reverse("admin:autocomplete"), {
+        "term": "数位货币", "app_label": "articles", "model_name": "relatedarticle", "field_name": "related"})
+    assert [item["text"] for item in response.json()["results"]] == ["區塊鏈與央行數位貨幣"]
