@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.db.models.signals import pre_delete
 
-from articles import events
+from articles import events, search
 from articles.models import Article, Image, Source, Tag
 
 
@@ -16,6 +16,7 @@ def _before_delete(sender, instance, **kwargs) -> None:
     if isinstance(instance, Article):
         # Its own pages go with it (cascade); the related lists holding it are outdated like on any change of it.
         events.record(articles=[instance.pk])
+        search.unindex_articles([instance.pk])  # in the deleting transaction: gone from every search with it
     elif isinstance(instance, Tag):
         events.record(tags=[instance.pk])
     elif isinstance(instance, Source):

@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image as PILImage
 
-from articles import services
+from articles import search, services
 from articles.models import Article, Source
 
 
@@ -66,6 +66,13 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     def tags(self, create, extracted, **kwargs):
         if create and extracted:
             self.tags.set(list(extracted))
+
+    @factory.post_generation
+    def search_index(self, create, extracted, **kwargs):
+        # Every article is in the search index (the services write it, the migration indexed the older ones); the
+        # factory saves directly, so it keeps that true itself.
+        if create:
+            search.index_articles([self.pk])
 
 
 def make_image(*, colour=(200, 80, 40), size=(640, 360), fmt="JPEG", **fields):

@@ -61,8 +61,12 @@ class SafeChangeListMixin:
         return SafeChangeList
 
     def get_search_results(self, request, queryset, search_term):
-        search_term = " ".join(search_term[:SEARCH_MAX_CHARS].split()[:SEARCH_MAX_WORDS])
-        return super().get_search_results(request, queryset, search_term)
+        return super().get_search_results(request, queryset, limit_search_term(search_term))
+
+
+def limit_search_term(search_term: str) -> str:
+    """At most ``SEARCH_MAX_WORDS`` words of at most ``SEARCH_MAX_CHARS`` characters in all."""
+    return " ".join(search_term[:SEARCH_MAX_CHARS].split()[:SEARCH_MAX_WORDS])
 
 
 class SafeAutocompleteSelect(AutocompleteSelect):

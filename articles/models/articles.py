@@ -165,6 +165,9 @@ class Article(StoredSlugMixin, models.Model):
             # The admin's article list (newest first, whatever the status).
             models.Index(fields=["-publish_at", "-id"], name="article_pub_desc"),
             models.Index(fields=["original_url"], name="article_original_url"),
+            # The admin's search by exact import id and author (articles.selectors.article_desk_search).
+            models.Index(fields=["guid"], name="article_guid"),
+            models.Index(fields=["author"], name="article_author"),
         ]
 
     def __str__(self) -> str:

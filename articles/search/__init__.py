@@ -1,4 +1,4 @@
-"""Search: a CJK-aware index of the articles in both scripts (SQLite FTS5 or PostgreSQL trigram/GIN), see ``index``."""
+"""Search: a CJK-aware index of every article in both scripts (SQLite FTS5, PostgreSQL tsvector/GIN), see ``index``."""
 
 from articles.search.index import (  # noqa: F401
     MAX_RESULTS,
@@ -6,8 +6,11 @@ from articles.search.index import (  # noqa: F401
     TITLE_WEIGHT,
     document,
     index_articles,
+    insert_rows,
     ranked,
     rebuild,
     snippet,
+    title_matches,
     tokens,
+    unindex_articles,
 )

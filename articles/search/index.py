@@ -7,9 +7,11 @@ script — converted to Traditional first — matches as a phrase of pairs, and 
 * SQLite: an FTS5 table (title and body columns, bm25 ranking, title weighted higher).
 * PostgreSQL: a ``tsvector`` over the same pairs ('simple' configuration, title weighted A) with a GIN index.
 
-The index lives in the same database and is written inside the transaction that changes the article
-(``articles.services``), so it can never disagree with what was committed; a reader's search reads it
-and filters through ``Article.objects.published()``.
+The index holds every article, whatever its status (the editors' desk searches drafts and archives too), and lives
+in the same database: it is written inside the transaction that changes the article (``articles.services``; a delete
+removes its row in ``articles.subscribers``), so it can never disagree with what was committed. A reader's search
+(``ranked``) filters what it finds through ``Article.objects.published()``; the desk's (``title_matches``) through
+the admin's own queryset.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import re
 from collections.abc import Iterable
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 
 from articles.models import Article
 from articles.text import chinese
@@ -55,33 +59,49 @@ def _article_text(article) -> tuple[str, str]:
 # --- writing the index ----------------------------------------------------------------------
 
 
+def insert_rows(articles: Iterable) -> None:
+    """Index these articles, not indexed yet (``unindex_articles`` first): anything with ``pk``, ``title_hant``,
+    ``summary_hant``, ``body_hant`` and ``body``, a historical model in a migration too."""
+    rows = [(article.pk, *_article_text(article)) for article in articles]
+    if not rows:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.executemany(
+                "INSERT INTO articles_search (article_id, document) VALUES "
+                "(%s, setweight(to_tsvector('simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'D'))",
+                rows,
+            )
+        else:
+            cursor.executemany("INSERT INTO articles_search (rowid, title, body) VALUES (%s, %s, %s)", rows)
+
+
 def index_articles(article_ids: Iterable[int]) -> None:
-    """Bring the index rows of these articles up to date (listed ones in, the rest out)."""
+    """Bring the index rows of these articles up to date (every status: the public search filters by its own)."""
     ids = list(article_ids)
     if not ids:
         return
-    listed = {a.pk: a for a in Article.objects.filter(pk__in=ids, listed_at__isnull=False)}
-    with transaction.atomic(), connection.cursor() as cursor:
+    articles = Article.objects.filter(pk__in=ids).only("pk", "title_hant", "summary_hant", "body_hant", "body")
+    with transaction.atomic():
+        unindex_articles(ids)  # the rows of ids that are no longer articles go too
+        insert_rows(articles)
+
+
+def unindex_articles(article_ids: Iterable[int]) -> None:
+    """Remove these articles from the index (they are being deleted)."""
+    ids = list(article_ids)
+    if not ids:
+        return
+    with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("DELETE FROM articles_search WHERE article_id = ANY(%s)", [ids])
-            for pk, article in listed.items():
-                title, body = _article_text(article)
-                cursor.execute(
-                    "INSERT INTO articles_search (article_id, document) VALUES "
-                    "(%s, setweight(to_tsvector('simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'D'))",
-                    [pk, title, body],
-                )
         else:
             cursor.executemany("DELETE FROM articles_search WHERE rowid = %s", [[pk] for pk in ids])
-            cursor.executemany(
-                "INSERT INTO articles_search (rowid, title, body) VALUES (%s, %s, %s)",
-                [[pk, *_article_text(article)] for pk, article in listed.items()],
-            )
 
 
 def rebuild(batch_size: int = 1000, progress=None) -> int:
-    """Re-index every listed article; returns how many."""
-    ids = list(Article.objects.filter(listed_at__isnull=False).values_list("pk", flat=True))
+    """Re-index every article; returns how many."""
+    ids = list(Article.objects.values_list("pk", flat=True))
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM articles_search")
     for start in range(0, len(ids), batch_size):
@@ -163,6 +183,56 @@ def ranked(query: str) -> list[tuple[int, float]]:
                 [TITLE_WEIGHT, match, floor[0] if floor else 0, MAX_RESULTS],
             )
         return [(row[0], float(row[1])) for row in cursor.fetchall()]
+
+
+def _is_one_character(group: list[str]) -> bool:
+    return len(group) == 1 and len(group[0]) == 1 and bool(_CJK_RUN.fullmatch(group[0]))
+
+
+def _title_fts5_query(groups: list[list[str]]) -> str:
+    """Like ``_fts5_query``, in the title column only, and a Latin word matches the words it begins (``gpt`` finds
+    ``gpt-4o``), as the editors' old substring search did."""
+    parts = []
+    for group in groups:
+        phrase = '"' + " ".join(token.replace('"', '""') for token in group) + '"'
+        if _is_one_character(group) or not _CJK_RUN.fullmatch(group[0]):
+            phrase += "*"
+        parts.append(phrase)
+    return "{title} : (" + " AND ".join(parts) + ")"
+
+
+def _title_tsquery(groups: list[list[str]]) -> str:
+    """Like ``_tsquery``, in the title (weight A) only, a Latin word matching the words it begins."""
+    parts = []
+    for group in groups:
+        words = ["'" + token.replace("'", "''").replace("\\", "") + "'" for token in group]
+        if _is_one_character(group) or not _CJK_RUN.fullmatch(group[0]):
+            parts.append(words[0] + ":*A")
+        else:
+            parts.append("(" + " <-> ".join(word + ":A" for word in words) + ")")
+    return " & ".join(parts)
+
+
+def title_matches(query: str, *, union: QuerySet | None = None) -> RawSQL | None:
+    """The ids of the articles, whatever their status, whose title or summary holds every word of ``query`` (either
+    script), as a subquery for ``pk__in``; None when ``query`` has no word to look for (only punctuation).
+
+    ``union``: a ``values("pk")`` queryset whose ids the subquery returns as well. One list of ids is looked up once
+    per row where two ORed lists are looked up twice (about a third of the time of a status-filtered search).
+    """
+    groups = tokens(chinese.to_hant(query))
+    if not groups:
+        return None
+    if connection.vendor == "postgresql":
+        sql = "SELECT article_id FROM articles_search WHERE document @@ to_tsquery('simple', %s)"
+        params = [_title_tsquery(groups)]
+    else:
+        sql = "SELECT rowid FROM articles_search WHERE articles_search MATCH %s"
+        params = [_title_fts5_query(groups)]
+    if union is not None:
+        other_sql, other_params = union.order_by().query.sql_with_params()
+        sql, params = f"{sql} UNION ALL {other_sql}", [*params, *other_params]
+    return RawSQL(sql, params)  # noqa: S611 - our SQL and a compiled queryset; every value is a parameter
 
 
 # --- snippets ---------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from articles.selectors.editorial import (  # noqa: F401
     EXPIRY_WARNING_DAYS,
     article_conversion_lint,
     article_current_revision,
+    article_desk_search,
     article_latest_send_back,
     article_list_blocked_by_reprint_gate,
     article_list_containing_terms,

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
+from articles import search
 from articles.models import (
     Article,
     AuditEntry,
@@ -36,6 +37,37 @@ def article_list_containing_terms(*, terms: Iterable[tuple[str, str]]) -> QueryS
             for field in ("title", "summary", "body"):
                 condition |= Q(**{f"{field}__contains": form})
     return Article.objects.filter(condition)
+
+
+def _is_short(word: str) -> bool:
+    # Too short for the index's character pairs and whole words: one Chinese character, one or two letters.
+    groups = search.tokens(word)
+    return bool(groups) and all(len(group) == 1 and len(group[0]) <= 2 and (len(group[0]) == 1 or group[0].isascii())
+                                for group in groups)
+
+
+def article_desk_search(*, queryset: QuerySet[Article], term: str) -> QuerySet[Article]:
+    """The articles of ``queryset`` (any status) found by the editors' search ``term``: every word in the title or
+    summary, typed in either script (the search index; a word of one character or one or two letters by a substring
+    of the title), or the whole term exactly as an article's guid, original URL or author (their indexes)."""
+    term = term.strip()
+    if not term:
+        return queryset
+    exact = Article.objects.filter(Q(guid=term) | Q(original_url=term) | Q(author=term)).values("pk")
+    with chinese.one_glossary():  # one read of the glossary for the term and its words
+        words = chinese.to_hant(term).split()
+        indexed = " ".join(word for word in words if search.tokens(word) and not _is_short(word))
+        short = [word for word in words if _is_short(word)]
+        if indexed and not short:
+            # The common case: one list of ids, the index's and the exact ones.
+            return queryset.filter(pk__in=search.title_matches(indexed, union=exact))
+        found = Q()
+        for word in short:
+            found &= Q(title_hant__icontains=word)
+        if indexed:
+            found &= Q(pk__in=search.title_matches(indexed))
+    # Words of mere punctuation are no condition: no title needs to hold them.
+    return queryset.filter((Q(pk__in=exact) | found) if found else Q(pk__in=exact))
 
 
 def article_conversion_lint(*, article: Article) -> dict:

@@ -70,7 +70,7 @@ def articles_create(*, articles: Sequence[Article], tags: Sequence[Iterable[str 
                                        for article, rows in zip(articles, chosen, strict=True) for tag in rows])
     revisions_record_bulk(articles=list(articles), note=note, user=user,
                           tags=[[tag.name for tag in rows] for rows in chosen])
-    search.index_articles([article.pk for article in articles if article.status in LISTED])
+    search.insert_rows(articles)  # new rows: nothing to replace, and their text is at hand (one statement)
     events.record(articles=[article.pk for article in articles])
     return list(articles)
 

@@ -35,6 +35,7 @@ class ArticleAdmin(autosave.ArticleAutosaveMixin, scripts.ArticleScriptsPanelMix
     list_display_links = ["title_column"]
     list_filter = ["status", upstream.PendingUpstreamFilter, "language", "source", "publish_at"]
     list_select_related = ["source", "original_source", "updated_by"]  # status_badge, permission_state: sources
+    # What the search box looks in; get_search_results below does the looking (the search index, not LIKE '%…%').
     search_fields = ["title", "summary", "guid", "original_url", "author"]
     # No date drill-down: it reads the distinct dates of every row on each request (about 0.9 s at 100,000 articles on
     # SQLite); the 發布時間 filter gives the same periods as plain ranges, and the list is ordered off an index.
@@ -71,6 +72,12 @@ class ArticleAdmin(autosave.ArticleAutosaveMixin, scripts.ArticleScriptsPanelMix
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(has_pending_upstream=selectors.pending_upstream_exists())
+
+    def get_search_results(self, request, queryset, search_term):
+        # Django's own search is a LIKE '%term%' over five columns of every row (344 ms at 100,000 articles): words go
+        # to the search index instead, guid, URL and author to their indexes (selectors.article_desk_search).
+        term = base.limit_search_term(search_term)
+        return selectors.article_desk_search(queryset=queryset, term=term), False
 
     def has_publish_permission(self, request: HttpRequest) -> bool:
         """For ``@admin.action(permissions=["publish"])``: bulk publish, unpublish and upstream dismissal are the

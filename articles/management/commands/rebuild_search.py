@@ -1,4 +1,4 @@
-"""Re-index every listed article for search (after an upgrade, a restore or a bulk load).
+"""Re-index every article for search, whatever its status (after an upgrade, a restore or a bulk load).
 
 Publishing, editing and unpublishing keep the index current on their own; this is for
 articles that reached the database another way. Safe to run again at any time.
