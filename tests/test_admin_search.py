@@ -175,7 +175,7 @@ def test_the_query_count_does_not_grow_with_the_matches(editor_client, django_as
 
 
 def test_the_migration_indexes_what_is_missing_and_can_run_again(editor_client):
-    migration = importlib.import_module("articles.migrations.0027_search_every_article")
+    migration = importlib.import_module("articles.migrations.0028_search_every_article")
     old = ArticleFactory(title="索引之前的舊草稿")
     ArticleFactory(title="索引裡的舊草稿")
     search.unindex_articles([old.pk])  # as a draft stood before every status was indexed

@@ -30,7 +30,7 @@ def index_missing(apps, schema_editor):
 class Migration(migrations.Migration):
     atomic = False  # one transaction per chunk
 
-    dependencies = [("articles", "0026_search_lookup_indexes")]
+    dependencies = [("articles", "0027_search_lookup_indexes")]
 
     # Going back leaves the extra rows: the public search filters by status anyway.
     operations = [migrations.RunPython(index_missing, migrations.RunPython.noop)]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0025_admin_list_index'),
+        ('articles', '0026_autosaves'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
