@@ -200,3 +200,34 @@ def test_the_related_article_picker_searches_the_same_way(editor_client):
     response = editor_client.get(reverse("admin:autocomplete"), {
         "term": "数位货币", "app_label": "articles", "model_name": "relatedarticle", "field_name": "related"})
     assert [item["text"] for item in response.json()["results"]] == ["區塊鏈與央行數位貨幣"]
+
+
+def test_a_search_counts_up_to_its_cap_and_says_so(editor_client, monkeypatch):
+    from django.contrib import admin as django_admin
+
+    from articles.admin import article_list
+
+    monkeypatch.setattr(article_list.SearchResultsPaginator, "CAP", 3)
+    monkeypatch.setattr(django_admin.site._registry[Article], "list_per_page", 2)
+    for n in range(5):
+        ArticleFactory(title=f"衛星發射第{n}次")
+    ArticleFactory(title="衛星以外的新聞")  # not "衛星發射"
+
+    response = editor_client.get(CHANGELIST, {"q": "衛星發射"})
+    html = response.content.decode()
+    assert "超過 3 筆結果" in html and "data-result-count-capped" in html
+    assert response.context["cl"].paginator.num_pages == 2  # the first three, two a page
+    assert found(editor_client, "衛星發射") == ["衛星發射第4次", "衛星發射第3次"]  # newest first, as the list
+
+    response = editor_client.get(CHANGELIST, {"q": "衛星以外"})  # under the cap: the exact count
+    assert response.context["cl"].result_count == 1 and "超過" not in response.content.decode()
+    response = editor_client.get(CHANGELIST)  # no search: the whole list, counted exactly
+    assert response.context["cl"].result_count == 6 and "超過" not in response.content.decode()
+
+
+def test_the_list_writes_each_rows_selection_box_for_the_bulk_actions(editor_client):
+    article = ArticleFactory(title="勾選測試")
+    html = editor_client.get(CHANGELIST).content.decode()
+    assert (f'<input type="checkbox" name="_selected_action" value="{article.pk}" class="action-select" '
+            f'aria-label="選取「勾選測試」以執行動作">') in html
+    assert 'id="action-toggle"' in html  # the select-all box above them

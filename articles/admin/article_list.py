@@ -4,6 +4,10 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin import helpers
+from django.contrib.admin.views.main import SEARCH_VAR
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 
 from articles.admin import history
@@ -18,8 +22,38 @@ STATUS_COLOURS = {
 }
 
 
+class SearchResultsPaginator(Paginator):
+    """A search's results counted up to ``CAP``: counting every match of a common word (23,000 of 100,000 articles)
+    walks the whole status index, about half of a search's server time, for a number no editor acts on (they narrow
+    the search). The list then says 「超過 1,000 筆」 (``capped``) and pages through the first thousand."""
+
+    CAP = 1000
+    capped = False
+
+    @cached_property
+    def count(self) -> int:
+        found = self.object_list[: self.CAP + 1].count()  # stops at the CAP + 1st match, in the list's own order
+        self.capped = found > self.CAP
+        return min(found, self.CAP)
+
+
 class ArticleListColumnsMixin:
     """For ``ArticleAdmin``: the columns of ``list_display`` that are not plain fields."""
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        if request.GET.get(SEARCH_VAR, "").strip():
+            return SearchResultsPaginator(queryset, per_page, orphans, allow_empty_first_page)
+        return super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
+
+    # Two screens of rows at 1280 px; Django's 100 doubled the time of every list page (each row is rendered cell by
+    # cell in Python) for rows below the second screen that an editor reaches faster by searching.
+    list_per_page = 50
+
+    def action_checkbox(self, obj: Article) -> str:
+        """The row's selection box, written out: Django renders a widget template for every row (about a third of the
+        list's server time at 100,000 articles). Same name, value, class and label, so the actions work as before."""
+        return format_html('<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+                           helpers.ACTION_CHECKBOX_NAME, obj.pk, f"選取「{obj}」以執行動作")
 
     @admin.display(description="標題", ordering="title")
     def title_column(self, obj: Article) -> str:
