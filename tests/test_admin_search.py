@@ -121,8 +121,10 @@ def test_an_edited_title_is_found_by_its_new_words_not_its_old(editor_client):
 
 
 def test_a_deleted_article_leaves_the_index(editor_client):
-    article = ArticleFactory(title="即將刪除的氣候報告")
+    article = ArticleFactory(title="即將刪除的氣候報告", source=SourceFactory(), status="published",
+                             publish_at=timezone.now())
     assert [pk for pk, _score in search.ranked("氣候報告")] == [article.pk]
+    assert found(editor_client, "氣候報告") == ["即將刪除的氣候報告"]
     article.delete()
     assert search.ranked("氣候報告") == []
     assert found(editor_client, "氣候報告") == []
