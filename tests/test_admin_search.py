@@ -121,8 +121,10 @@ def test_an_edited_title_is_found_by_its_new_words_not_its_old(editor_client):
 
 
 def test_a_deleted_article_leaves_the_index(editor_client):
-    article = ArticleFactory(title="即將刪除的氣候報告")
+    article = ArticleFactory(title="即將刪除的氣候報告", source=SourceFactory(), status="published",
+                             publish_at=timezone.now())
     assert [pk for pk, _score in search.ranked("氣候報告")] == [article.pk]
+    assert found(editor_client, "氣候報告") == ["即將刪除的氣候報告"]
     article.delete()
     assert search.ranked("氣候報告") == []
     assert found(editor_client, "氣候報告") == []
@@ -183,7 +185,32 @@ def test_the_migration_indexes_what_is_missing_and_can_run_again(editor_client):
     for _ in range(2):
         migration.index_missing(apps, SimpleNamespace(connection=connection))
     assert found(editor_client, "舊草稿") == ["索引裡的舊草稿", "索引之前的舊草稿"]
-    assert [pk for pk, _score in search.ranked("索引之前")] == [old.pk]
+
+
+def test_newer_matching_drafts_never_crowd_published_stories_out_of_the_readers_search(
+        client, monkeypatch, django_capture_on_commit_callbacks):
+    monkeypatch.setattr(search.index, "RANK_WINDOW", 3)  # readers' relevance is ranked among the newest matches
+    with django_capture_on_commit_callbacks(execute=True):
+        story = services.article_publish(article=ArticleFactory(title="量子電腦的新進展"))
+        for n in range(5):  # an import of drafts after it, every one matching
+            services.article_save(article=ArticleFactory(title=f"量子電腦草稿{n}"))
+    assert [pk for pk, _score in search.ranked("量子電腦")] == [story.pk]
+    html = client.get(reverse("articles:search"), {"q": "量子電腦"}).content.decode()
+    assert "量子電腦的新進展" in html and "草稿" not in html
+    services.article_unpublish(article=story)
+    assert search.ranked("量子電腦") == []
+
+
+def test_the_listed_migration_rebuilds_the_index_and_can_run_again(client, editor_client,
+                                                                   django_capture_on_commit_callbacks):
+    migration = importlib.import_module("articles.migrations.0029_search_listed")
+    with django_capture_on_commit_callbacks(execute=True):
+        story = services.article_publish(article=ArticleFactory(title="遷移之後的新聞"))
+        ArticleFactory(title="遷移之後的草稿")
+    for _ in range(2):
+        migration.add_listed(apps, SimpleNamespace(connection=connection))
+    assert [pk for pk, _score in search.ranked("遷移之後")] == [story.pk]
+    assert sorted(found(editor_client, "遷移之後")) == ["遷移之後的新聞", "遷移之後的草稿"]
 
 
 def test_rebuild_search_indexes_every_article_whatever_its_status(editor_client):

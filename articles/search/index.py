@@ -61,19 +61,28 @@ def _article_text(article) -> tuple[str, str]:
 
 def insert_rows(articles: Iterable) -> None:
     """Index these articles, not indexed yet (``unindex_articles`` first): anything with ``pk``, ``title_hant``,
-    ``summary_hant``, ``body_hant`` and ``body``, a historical model in a migration too."""
-    rows = [(article.pk, *_article_text(article)) for article in articles]
+    ``summary_hant``, ``body_hant`` and ``body``, a historical model in a migration too, whose row is in the database.
+
+    Each row also records whether the article is listed, read from the database's own ``listed_at`` (the one home of
+    that rule): the readers' search ranks among listed articles, so a thousand newer drafts that match a word never
+    crowd the stories readers can see out of its window (``ranked``)."""
+    rows = [(article.pk, *_article_text(article), article.pk) for article in articles]
     if not rows:
         return
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.executemany(
-                "INSERT INTO articles_search (article_id, document) VALUES "
-                "(%s, setweight(to_tsvector('simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'D'))",
+                "INSERT INTO articles_search (article_id, document, listed) SELECT %s, "
+                "setweight(to_tsvector('simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'D'), "
+                "listed_at IS NOT NULL FROM articles_article WHERE id = %s",
                 rows,
             )
         else:
-            cursor.executemany("INSERT INTO articles_search (rowid, title, body) VALUES (%s, %s, %s)", rows)
+            cursor.executemany(
+                "INSERT INTO articles_search (rowid, title, body, listed) "
+                "SELECT %s, %s, %s, listed_at IS NOT NULL FROM articles_article WHERE id = %s",
+                rows,
+            )
 
 
 def index_articles(article_ids: Iterable[int]) -> None:
@@ -141,11 +150,12 @@ def _tsquery(groups: list[list[str]], *, phrase: bool = True) -> str:
 
 
 def ranked(query: str) -> list[tuple[int, float]]:
-    """``(article id, score)`` of indexed articles matching ``query`` (either script); lower scores rank first.
+    """``(article id, score)`` of listed articles matching ``query`` (either script); lower scores rank first. The
+    caller still filters through ``published()`` (a scheduled time to come, a lapsed permission).
 
-    Relevance is computed among the newest ``RANK_WINDOW`` matches: for a news site a very common word
-    should not make every request score the whole archive, and an old story that matches a common
-    word is rarely what a reader wants first. Rarer queries (fewer matches) are ranked in full.
+    Relevance is computed among the newest ``RANK_WINDOW`` listed matches (drafts never take a place in it): for a
+    news site a very common word should not make every request score the whole archive, and an old story that
+    matches a common word is rarely what a reader wants first. Rarer queries (fewer matches) are ranked in full.
     """
     groups = tokens(chinese.to_hant(query))
     if not groups:
@@ -159,7 +169,7 @@ def ranked(query: str) -> list[tuple[int, float]]:
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute("SET LOCAL enable_indexscan = off")
             cursor.execute(
-                "SELECT article_id FROM articles_search WHERE document @@ to_tsquery('simple', %s) "
+                "SELECT article_id FROM articles_search WHERE document @@ to_tsquery('simple', %s) AND listed "
                 "ORDER BY article_id DESC LIMIT %s",
                 [_tsquery(groups, phrase=False), RANK_WINDOW],
             )
@@ -172,14 +182,14 @@ def ranked(query: str) -> list[tuple[int, float]]:
         else:
             match = _fts5_query(groups)
             cursor.execute(
-                "SELECT rowid FROM articles_search WHERE articles_search MATCH %s "
+                "SELECT rowid FROM articles_search WHERE articles_search MATCH %s AND listed = 1 "
                 "ORDER BY rowid DESC LIMIT 1 OFFSET %s",
                 [match, RANK_WINDOW - 1],
             )
             floor = cursor.fetchone()
             cursor.execute(
                 "SELECT rowid, bm25(articles_search, %s, 1.0) AS score FROM articles_search "
-                "WHERE articles_search MATCH %s AND rowid >= %s ORDER BY score LIMIT %s",
+                "WHERE articles_search MATCH %s AND listed = 1 AND rowid >= %s ORDER BY score LIMIT %s",
                 [TITLE_WEIGHT, match, floor[0] if floor else 0, MAX_RESULTS],
             )
         return [(row[0], float(row[1])) for row in cursor.fetchall()]
