@@ -23,7 +23,7 @@ from articles.services.articles import (
 )
 from articles.services.audit import audit_record
 from articles.services.autosaves import autosave_discard, autosave_problem, autosave_store, autosaves_clear
-from articles.services.common import ARCHIVE_PERMISSION, PUBLISH_PERMISSION
+from articles.services.common import ARCHIVE_PERMISSION, PUBLISH_PERMISSION, WRITER_STATUSES, article_editable_by
 from articles.services.creation import article_check_new, article_create, articles_create
 from articles.services.glossary import glossary_term_delete, glossary_term_save
 from articles.services.images import (
@@ -45,6 +45,8 @@ __all__ = [
     "ARCHIVE_PERMISSION",
     "ArticleConflict",
     "PUBLISH_PERMISSION",
+    "WRITER_STATUSES",
+    "article_editable_by",
     "VARIANT_FIELDS",
     "article_archive",
     "article_check_new",

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article, Autosave
-from articles.services.common import PUBLISH_PERMISSION, User
+from articles.services.common import User, article_editable_by
 from articles.text import sanitize
 
 # The article's content fields as the admin form names them. Status and publishing time are decisions taken when
@@ -21,7 +21,6 @@ AUTOSAVE_FIELDS = ("title", "slug", "summary", "body", "language", "author", "ta
 MAX_VALUE_CHARS = 1_000_000  # the body; every other field is far shorter
 MAX_LABEL_CHARS = 500
 MAX_VERSION = 2**31 - 1  # a PositiveIntegerField on every database
-WRITER_STATUSES = (Article.Status.DRAFT, Article.Status.REVIEW)
 
 
 def autosave_problem(*, user: User, article: Article | None) -> str:
@@ -32,7 +31,7 @@ def autosave_problem(*, user: User, article: Article | None) -> str:
         return "" if user.has_perm("articles.add_article") else "您沒有新增文章的權限。"
     if not user.has_perm("articles.change_article"):
         return "您沒有修改文章的權限。"
-    if article.status not in WRITER_STATUSES and not user.has_perm(PUBLISH_PERMISSION):
+    if not article_editable_by(user, article.status):
         return "已發布、已排程或已封存的文章由編輯修改；您的內容沒有自動儲存。"
     return ""
 

@@ -45,8 +45,6 @@ class ArticleAdmin(autosave.ArticleAutosaveMixin, scripts.ArticleScriptsPanelMix
                        "created_by", "updated_at", "updated_by", "related_computed", "revision_list", "audit_trail",
                        "review_feedback", "upstream_notice", "schedule_taipei"]
     inlines = [RelatedArticleInline]
-    # Writers choose among these; the other statuses are the editors' (services.PUBLISH_PERMISSION).
-    WRITER_STATUSES = (Article.Status.DRAFT, Article.Status.REVIEW)
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body", "language", "author", "tags", "featured_image",
                            "base_version"]}),
@@ -88,7 +86,7 @@ class ArticleAdmin(autosave.ArticleAutosaveMixin, scripts.ArticleScriptsPanelMix
         if db_field.name == "status" and not self.has_publish_permission(request):
             # A writer is offered only what a writer may do; a posted 已發布 is a form error, never a silent no-op.
             kwargs["choices"] = [(value, label) for value, label in Article.Status.choices
-                                 if value in self.WRITER_STATUSES]
+                                 if value in services.WRITER_STATUSES]
             kwargs["error_messages"] = {"invalid_choice": WRITER_STATUS_ERROR}
             kwargs["help_text"] = "存成「草稿」繼續寫，或選「待審」送交編輯；發布與排程由編輯處理。"
         return super().formfield_for_choice_field(db_field, request, **kwargs)
@@ -100,9 +98,8 @@ class ArticleAdmin(autosave.ArticleAutosaveMixin, scripts.ArticleScriptsPanelMix
 
     def has_change_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
         allowed = super().has_change_permission(request, obj)
-        if allowed and obj is not None and not request.user.has_perm(services.PUBLISH_PERMISSION):
-            # Writers edit drafts and articles in review; live articles belong to the editors.
-            return obj.status in (Article.Status.DRAFT, Article.Status.REVIEW)
+        if allowed and obj is not None:
+            return services.article_editable_by(request.user, obj.status)
         return allowed
 
     def save_model(self, request, obj, form, change):
